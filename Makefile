@@ -1,0 +1,61 @@
+# AI Tool Verdicts. `make run` serves the site; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.13 (3.12 where a machine lacks it), found on PATH; pyenv's shims honour .python-version.
+PYTHON := $(shell for v in python3.13 python3.12; do $$v -c 'import sys; print(sys.executable)' 2>/dev/null && break; done)
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+# uv must use the interpreter above and never download one.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+# `make test` talks to real services; .ci/run passes its own URLs.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aitv
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: help run test lint format bench clean
+
+help:
+	@echo "make run    serve the site on http://127.0.0.1:8000 (SQLite, DEBUG on, demo content)"
+	@echo "make test   every test, against Postgres and Redis (installs what is missing)"
+	@echo "make lint   ruff check and format check"
+
+$(UV):
+	@test -n "$(PYTHON)" || { echo "Python 3.13 or 3.12 is required (pyenv install 3.13)"; exit 1; }
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+run: $(VENV)/.synced
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# Browser tests drive Debian's Chromium; install it when it is missing and we may.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo -n apt-get update -qq && sudo -n apt-get install -y -qq chromium; fi; }
+
+test: $(VENV)/.synced chromium
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789} \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.synced
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) $(TOOLS) staticfiles db.sqlite3

@@ -1,0 +1,141 @@
+"""Read and validate the environment variables listed in DESIGN.md's configuration table.
+
+django-environ does the URL parsing; this module adds the strictness it lacks: an unknown boolean,
+a URL of the wrong scheme or a rate in the wrong notation stops start-up with a message that names
+the variable, instead of quietly falling back to a default.
+"""
+
+import os
+import re
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+_RATE = re.compile(r"^\d+/\d*[smhd]$")
+_DATABASE_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
+_EMAIL_SCHEMES = {"smtp", "smtps", "smtp+tls", "smtp+ssl", "consolemail", "dummymail"}
+_EMAIL_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+}
+
+
+def _raw(name: str) -> str | None:
+    """The variable's value, or None when it is unset or blank."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def _fail(name: str, value: str, expected: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"{name}={value!r} is not valid: expected {expected}.")
+
+
+def read_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise _fail(name, value, "one of true/false, 1/0, yes/no, on/off")
+
+
+def read_str(name: str, default: str | None = None) -> str | None:
+    value = _raw(name)
+    return default if value is None else value
+
+
+def read_list(name: str, default: list[str]) -> list[str]:
+    value = _raw(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def read_rate(name: str, default: str) -> str:
+    value = _raw(name) or default
+    if not _RATE.match(value):
+        raise _fail(name, value, "a rate such as 30/m, 5/m or 100/h")
+    return value
+
+
+def read_database(name: str, default_sqlite_path: str) -> dict:
+    value = _raw(name)
+    if value is None:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": default_sqlite_path}
+    scheme = urlsplit(value).scheme
+    if scheme not in _DATABASE_SCHEMES:
+        raise _fail(name, value, "a postgres://user@host:port/name or sqlite:///path URL")
+    try:
+        config = environ.Env.db_url_config(value)
+    except ValueError as error:
+        raise _fail(name, value, f"a well-formed URL ({error})") from error
+    if not config.get("NAME"):
+        raise _fail(name, value, "a URL that names a database")
+    return config
+
+
+def read_redis_url(name: str) -> str | None:
+    value = _raw(name)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
+        raise _fail(name, value, "a redis://host:port/db URL")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError as error:
+        raise _fail(name, value, "a redis://host:port/db URL with a numeric port") from error
+    return value
+
+
+def read_mailer(name: str, default: str) -> dict:
+    """Translate an email URL into one entry of Django 6.1's ``MAILERS`` setting."""
+    value = _raw(name) or default
+    scheme = urlsplit(value).scheme
+    if scheme not in _EMAIL_SCHEMES:
+        raise _fail(name, value, "smtp://host:port, smtp+tls://user:password@host:port or consolemail://")
+    try:
+        config = environ.Env.email_url_config(value)
+    except (ValueError, ImproperlyConfigured) as error:
+        raise _fail(name, value, f"a well-formed email URL ({error})") from error
+    options = {
+        option: config[key]
+        for key, option in _EMAIL_OPTIONS.items()
+        if config.get(key) not in (None, "")
+    }
+    if config["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+        options["timeout"] = 30
+    return {"BACKEND": config["EMAIL_BACKEND"], "OPTIONS": options}
+
+
+def read_site_url(name: str, default: str) -> str:
+    value = (_raw(name) or default).rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query:
+        raise _fail(name, value, "an absolute http(s) URL such as https://verdicts.example")
+    return value
+
+
+def read_crontab(name: str, default: str) -> str:
+    """A five-field cron expression; the fields are checked by Celery's own crontab parser."""
+    from celery.schedules import crontab
+
+    value = " ".join((_raw(name) or default).split())
+    fields = value.split(" ")
+    if len(fields) != 5:
+        raise _fail(name, value, "five cron fields: minute hour day-of-month month day-of-week")
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    try:
+        crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+    except (ValueError, TypeError) as error:
+        raise _fail(name, value, f"a valid cron expression ({error})") from error
+    return value

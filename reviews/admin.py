@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from reviews.models import Reviewer, Scorecard
+
+
+@admin.register(Reviewer)
+class ReviewerAdmin(admin.ModelAdmin):
+    list_display = ["name", "lens", "question", "ship_rate_display", "position"]
+    list_filter = ["lens"]
+    search_fields = ["name", "question", "bio"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_ship_counts()
+
+    @admin.display(description="Ship rate", ordering="ship_count")
+    def ship_rate_display(self, reviewer: Reviewer) -> str:
+        value = reviewer.ship_rate
+        return "—" if value is None else f"{value}% of {reviewer.scorecard_count}"
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(admin.ModelAdmin):
+    list_display = ["tool", "reviewer", "verdict", "updated_at"]
+    list_filter = ["verdict", "reviewer", "tool__category"]
+    search_fields = ["tool__name", "reviewer__name", "quote"]
+    list_select_related = ["tool", "reviewer"]
+    autocomplete_fields = ["tool", "reviewer"]

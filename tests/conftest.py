@@ -1,0 +1,28 @@
+import pytest
+from django.test import Client
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Production uses WhiteNoise's manifest storage, which needs `collectstatic` first; tests
+    # resolve static files from the source folders instead. The serving tests cover the manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def client() -> Client:
+    """A browser behind the TLS-terminating proxy, as in production (DEBUG off redirects HTTP)."""
+    return Client(headers={"x-forwarded-proto": "https"})
+
+
+@pytest.fixture
+def staff_client(db) -> Client:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw-for-tests-only")
+    client = Client(headers={"x-forwarded-proto": "https"})
+    client.force_login(user)
+    return client
