@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aitv
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help run test lint format bench clean
+.PHONY: help run test lint format bench clean deploy-prepare web worker beat chromium
 
 help:
 	@echo "make run    serve the site on http://127.0.0.1:8000 (SQLite, DEBUG on, demo content)"
@@ -48,6 +48,20 @@ test: $(VENV)/.synced chromium
 	REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789} \
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The production processes, as docker-compose.yml runs them (tests keep the two in step).
+deploy-prepare: $(VENV)/.synced
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+
+web: $(VENV)/.synced
+	$(VENV)/bin/gunicorn compsite.wsgi --bind 0.0.0.0:8000
+
+worker: $(VENV)/.synced
+	$(VENV)/bin/celery -A compsite worker --loglevel=INFO
+
+beat: $(VENV)/.synced
+	$(VENV)/bin/celery -A compsite beat --loglevel=INFO --schedule /tmp/celerybeat-schedule
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .

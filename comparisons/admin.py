@@ -87,7 +87,9 @@ class EntryFormSet(BaseInlineFormSet):
         slug = comparison_slug([tool.slug for tool in tools])
         clash = Comparison.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
         if clash:
-            raise ValidationError(f"“{clash}” already compares exactly these tools: edit that one instead.")
+            raise ValidationError(
+                f"“{clash}” already compares exactly these tools: edit that one instead."
+            )
 
 
 class ComparisonEntryInline(admin.TabularInline):
@@ -137,4 +139,3 @@ class ComparisonRedirectAdmin(admin.ModelAdmin):
     list_display = ["old_slug", "comparison", "created_at"]
     search_fields = ["old_slug"]
     list_select_related = ["comparison"]
-

@@ -6,7 +6,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from comparisons import demo_content
-from comparisons.models import Category, Comparison, ComparisonEntry, PricingTier, Tool, comparison_slug
+from comparisons.models import (
+    Category,
+    Comparison,
+    ComparisonEntry,
+    PricingTier,
+    Tool,
+    comparison_slug,
+)
 from reviews.models import Reviewer, Scorecard
 
 

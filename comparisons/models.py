@@ -59,7 +59,9 @@ class Tool(models.Model):
     website = models.URLField(blank=True)
     licence = models.CharField(max_length=80, blank=True)
     is_published = models.BooleanField("published", default=True)
-    prices_checked = models.DateField(null=True, blank=True, help_text="When the tiers were last checked.")
+    prices_checked = models.DateField(
+        null=True, blank=True, help_text="When the tiers were last checked."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,13 +72,6 @@ class Tool(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance._loaded_slug = instance.__dict__.get("slug")
-        instance._loaded_name = instance.__dict__.get("name")
-        return instance
 
     def save(self, *args, **kwargs) -> None:
         renamed = self.pk is not None and (
@@ -90,6 +85,13 @@ class Tool(models.Model):
                 for comparison in self.comparisons.all():
                     comparison.refresh_identity()
         self._loaded_slug, self._loaded_name = self.slug, self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_slug = instance.__dict__.get("slug")
+        instance._loaded_name = instance.__dict__.get("name")
+        return instance
 
     @property
     def monogram(self) -> str:
@@ -142,7 +144,8 @@ class PricingTier(models.Model):
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(price__isnull=True) | Q(price__gte=0), name="pricing_tier_price_not_negative"
+                condition=Q(price__isnull=True) | Q(price__gte=0),
+                name="pricing_tier_price_not_negative",
             )
         ]
 
@@ -203,7 +206,8 @@ class Comparison(models.Model):
         GENERATED = "generated", "Generated from a reader's vote"
 
     # Both derived from the tools (refresh_identity); null until the tools are saved.
-    slug = models.SlugField(max_length=420, unique=True, null=True, editable=False)
+    # NULL, not "", before the tools exist: unique constraints allow many NULLs.
+    slug = models.SlugField(max_length=420, unique=True, null=True, editable=False)  # noqa: DJ001
     title = models.CharField(max_length=520, blank=True, editable=False)
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.CURATED)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
@@ -225,6 +229,13 @@ class Comparison(models.Model):
     def __str__(self) -> str:
         return self.title or f"Comparison #{self.pk}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("comparisons:detail", kwargs={"slug": self.slug})
 
@@ -245,13 +256,6 @@ class Comparison(models.Model):
         """The tools in the editor's order (uses the prefetched entries)."""
         return [entry.tool for entry in self.entries.all()]
 
-    def save(self, *args, **kwargs) -> None:
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
-        super().save(*args, **kwargs)
-
     def publish(self, when=None) -> None:
         self.status = self.Status.PUBLISHED
         self.published_at = self.published_at or when or timezone.now()
@@ -259,7 +263,9 @@ class Comparison(models.Model):
 
     def refresh_identity(self) -> None:
         """Derive slug and title from the tools; the old address keeps working as a 301."""
-        tools = [entry.tool for entry in self.entries.select_related("tool").order_by("position", "id")]
+        tools = [
+            entry.tool for entry in self.entries.select_related("tool").order_by("position", "id")
+        ]
         if not MIN_TOOLS <= len(tools) <= MAX_TOOLS:
             raise ValidationError(f"A comparison holds {MIN_TOOLS} to {MAX_TOOLS} tools.")
         slug = comparison_slug([tool.slug for tool in tools])
@@ -294,7 +300,9 @@ class Comparison(models.Model):
             for scorecard in tool.scorecards.all():
                 reviewers[scorecard.reviewer_id] = scorecard.reviewer
                 by_reviewer.setdefault(scorecard.reviewer_id, {})[tool.pk] = scorecard
-        ordered = sorted(reviewers.values(), key=lambda reviewer: (reviewer.position, reviewer.name))
+        ordered = sorted(
+            reviewers.values(), key=lambda reviewer: (reviewer.position, reviewer.name)
+        )
         return [
             (reviewer, [by_reviewer[reviewer.pk].get(tool.pk) for tool in tools])
             for reviewer in ordered

@@ -17,7 +17,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
     comparison = Comparison.objects.with_page_data().filter(slug=slug).first()
     if comparison is None:
-        moved = ComparisonRedirect.objects.select_related("comparison").filter(old_slug=slug).first()
+        moved = (
+            ComparisonRedirect.objects.select_related("comparison").filter(old_slug=slug).first()
+        )
         if moved is None:
             raise Http404("No comparison lives at this address.")
         return HttpResponsePermanentRedirect(moved.comparison.get_absolute_url())

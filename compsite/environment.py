@@ -33,8 +33,16 @@ def _raw(name: str) -> str | None:
     return value or None
 
 
+def _redact(value: str) -> str:
+    """Hide a password in a URL before it goes into an error message or a log."""
+    parts = urlsplit(value)
+    if parts.password:
+        return value.replace(f":{parts.password}@", ":***@", 1)
+    return value
+
+
 def _fail(name: str, value: str, expected: str) -> ImproperlyConfigured:
-    return ImproperlyConfigured(f"{name}={value!r} is not valid: expected {expected}.")
+    return ImproperlyConfigured(f"{name}={_redact(value)!r} is not valid: expected {expected}.")
 
 
 def read_bool(name: str, default: bool) -> bool:
@@ -102,7 +110,9 @@ def read_mailer(name: str, default: str) -> dict:
     value = _raw(name) or default
     scheme = urlsplit(value).scheme
     if scheme not in _EMAIL_SCHEMES:
-        raise _fail(name, value, "smtp://host:port, smtp+tls://user:password@host:port or consolemail://")
+        raise _fail(
+            name, value, "smtp://host:port, smtp+tls://user:password@host:port or consolemail://"
+        )
     try:
         config = environ.Env.email_url_config(value)
     except (ValueError, ImproperlyConfigured) as error:

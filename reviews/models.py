@@ -62,7 +62,9 @@ class Scorecard(models.Model):
     """One reviewer's ship-or-skip on one tool, with the argument for it."""
 
     reviewer = models.ForeignKey(Reviewer, on_delete=models.CASCADE, related_name="scorecards")
-    tool = models.ForeignKey("comparisons.Tool", on_delete=models.CASCADE, related_name="scorecards")
+    tool = models.ForeignKey(
+        "comparisons.Tool", on_delete=models.CASCADE, related_name="scorecards"
+    )
     verdict = models.CharField(max_length=4, choices=Verdict)
     quote = models.TextField(help_text="A short argued quote, from this reviewer's lens.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -71,7 +73,9 @@ class Scorecard(models.Model):
     class Meta:
         ordering = ["reviewer__position", "reviewer__name"]
         constraints = [
-            models.UniqueConstraint(fields=["reviewer", "tool"], name="one_scorecard_per_reviewer_and_tool")
+            models.UniqueConstraint(
+                fields=["reviewer", "tool"], name="one_scorecard_per_reviewer_and_tool"
+            )
         ]
 
     def __str__(self) -> str:

@@ -22,7 +22,9 @@ def client() -> Client:
 def staff_client(db) -> Client:
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw-for-tests-only")
+    user = get_user_model().objects.create_superuser(
+        "editor", "editor@example.com", "pw-for-tests-only"
+    )
     client = Client(headers={"x-forwarded-proto": "https"})
     client.force_login(user)
     return client

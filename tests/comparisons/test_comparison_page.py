@@ -27,8 +27,15 @@ def test_tests_run_on_postgres():
 @pytest.fixture
 def duel():
     category = CategoryFactory(name="Vision-language models", slug="vlm")
-    big = ToolFactory(name="SmolVLM2-2B", slug="smolvlm2-2b", category=category, tagline="Small VLM that reads video")
-    small = ToolFactory(name="SmolVLM2", slug="smolvlm2", category=category, tagline="Tiny VLM for phones")
+    big = ToolFactory(
+        name="SmolVLM2-2B",
+        slug="smolvlm2-2b",
+        category=category,
+        tagline="Small VLM that reads video",
+    )
+    small = ToolFactory(
+        name="SmolVLM2", slug="smolvlm2", category=category, tagline="Tiny VLM for phones"
+    )
     PricingTierFactory(tool=big, name="Self-hosted", price=0, unit="")
     PricingTierFactory(tool=small, name="Hosted", price=9, unit="mo", note="Through a partner")
     reviewers = [
@@ -38,9 +45,21 @@ def duel():
         ReviewerFactory(name="Bo Buyer", slug="bo", lens=Lens.BUYER),
     ]
     for reviewer in reviewers:
-        ScorecardFactory(reviewer=reviewer, tool=big, verdict=Verdict.SHIP, quote=f"{reviewer.name} ships the big one.")
-    for reviewer, verdict in zip(reviewers, [Verdict.SHIP, Verdict.SKIP, Verdict.SHIP, Verdict.SKIP], strict=True):
-        ScorecardFactory(reviewer=reviewer, tool=small, verdict=verdict, quote=f"{reviewer.name} on the small one.")
+        ScorecardFactory(
+            reviewer=reviewer,
+            tool=big,
+            verdict=Verdict.SHIP,
+            quote=f"{reviewer.name} ships the big one.",
+        )
+    for reviewer, verdict in zip(
+        reviewers, [Verdict.SHIP, Verdict.SKIP, Verdict.SHIP, Verdict.SKIP], strict=True
+    ):
+        ScorecardFactory(
+            reviewer=reviewer,
+            tool=small,
+            verdict=verdict,
+            quote=f"{reviewer.name} on the small one.",
+        )
     comparison = make_comparison(
         big,
         small,
@@ -76,7 +95,13 @@ def test_tool_cards_show_category_name_tagline_numbers_and_description(client, d
     comparison, *_ = duel
     cards = page(client, comparison).select(".tool-card")
     assert [card.h3.get_text(strip=True) for card in cards] == ["SmolVLM2-2B", "SmolVLM2"]
-    first, second = ({dt.get_text(strip=True): dt.find_next("dd").get_text(strip=True) for dt in card.select("dt")} for card in cards)
+    first, second = (
+        {
+            dt.get_text(strip=True): dt.find_next("dd").get_text(strip=True)
+            for dt in card.select("dt")
+        }
+        for card in cards
+    )
     assert first == {"Panel ship %": "100%", "Community %": "—", "Entry": "Free"}
     assert second == {"Panel ship %": "50%", "Community %": "—", "Entry": "$9/mo"}
     assert "Vision-language models" in cards[0].get_text()
@@ -89,23 +114,39 @@ def test_reviewer_split_is_a_real_table(client, duel):
     comparison, *_ = duel
     soup = page(client, comparison)
     table = soup.select_one("table.split")
-    assert [th.get_text(strip=True) for th in table.select('thead th[scope="col"]')] == ["Reviewer", "SmolVLM2-2B", "SmolVLM2"]
+    assert [th.get_text(strip=True) for th in table.select('thead th[scope="col"]')] == [
+        "Reviewer",
+        "SmolVLM2-2B",
+        "SmolVLM2",
+    ]
     rows = table.select("tbody tr")
     assert [row.select_one('th[scope="row"] a').get_text(strip=True) for row in rows] == [
-        "Ada Builder", "Sam Skeptic", "Fay Futurist", "Bo Buyer"
+        "Ada Builder",
+        "Sam Skeptic",
+        "Fay Futurist",
+        "Bo Buyer",
     ]
     assert rows[0].select_one("a")["href"] == "/reviewers/ada/"
     sam_cells = rows[1].select("td")
-    assert "Ship" in sam_cells[0].get_text() and "Sam Skeptic ships the big one." in sam_cells[0].get_text()
-    assert "Skip" in sam_cells[1].get_text() and "Sam Skeptic on the small one." in sam_cells[1].get_text()
-    assert soup.select_one(".split-summary").get_text(strip=True) == "Panel: 4 of 4 ship SmolVLM2-2B, 2 of 4 ship SmolVLM2"
+    assert (
+        "Ship" in sam_cells[0].get_text()
+        and "Sam Skeptic ships the big one." in sam_cells[0].get_text()
+    )
+    assert (
+        "Skip" in sam_cells[1].get_text()
+        and "Sam Skeptic on the small one." in sam_cells[1].get_text()
+    )
+    assert (
+        soup.select_one(".split-summary").get_text(strip=True)
+        == "Panel: 4 of 4 ship SmolVLM2-2B, 2 of 4 ship SmolVLM2"
+    )
 
 
 def test_a_missing_scorecard_says_so(client, duel):
-    comparison, big, small, _ = duel
+    comparison, big, _small, _ = duel
     ScorecardFactory(reviewer=ReviewerFactory(name="New Voice"), tool=big, verdict=Verdict.SKIP)
     soup = page(client, comparison)
-    row = [row for row in soup.select("table.split tbody tr") if "New Voice" in row.get_text()][0]
+    row = next(row for row in soup.select("table.split tbody tr") if "New Voice" in row.get_text())
     assert "No verdict yet" in row.select("td")[1].get_text()
     assert "Panel: 4 of 5 ship SmolVLM2-2B" in soup.select_one(".split-summary").get_text()
 
@@ -134,20 +175,27 @@ def test_related_comparisons_share_a_tool(client, duel):
     comparison, big, small, _ = duel
     sibling = make_comparison(big, ToolFactory(name="Other VLM", slug="other-vlm"))
     unrelated = make_comparison(ToolFactory(), ToolFactory())
-    draft = make_comparison(small, ToolFactory(name="Hidden", slug="hidden"), status=Comparison.Status.DRAFT)
+    draft = make_comparison(
+        small, ToolFactory(name="Hidden", slug="hidden"), status=Comparison.Status.DRAFT
+    )
     links = [a["href"] for a in page(client, comparison).select(".related a")]
     assert links == [sibling.get_absolute_url()]
     assert unrelated.get_absolute_url() not in links and draft.slug not in " ".join(links)
 
 
 def test_home_lists_published_comparisons_as_cards(client, duel):
-    comparison, *_ = duel
-    make_comparison(ToolFactory(name="Draft A"), ToolFactory(name="Draft B"), status=Comparison.Status.DRAFT)
+    _comparison, *_ = duel
+    make_comparison(
+        ToolFactory(name="Draft A"), ToolFactory(name="Draft B"), status=Comparison.Status.DRAFT
+    )
     soup = BeautifulSoup(client.get("/").content, "html.parser")
     cards = soup.select(".comparison-card")
     assert [card.h3.get_text(strip=True) for card in cards] == ["SmolVLM2-2B vs SmolVLM2"]
     assert cards[0].select_one("a")["href"] == "/compare/smolvlm2-vs-smolvlm2-2b/"
-    rows = [[cell.get_text(" ", strip=True) for cell in row.select("th, td")] for row in cards[0].select("tbody tr")]
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in row.select("th, td")]
+        for row in cards[0].select("tbody tr")
+    ]
     assert rows == [["S2 SmolVLM2-2B", "100%", "—"], ["S SmolVLM2", "50%", "—"]]
 
 
@@ -157,7 +205,9 @@ def test_draft_is_hidden_from_readers(client):
     assert response.status_code == 404
     assert b"We couldn't find that page" in response.content
     assert b'href="/"' in response.content
-    assert draft.title.encode() not in BeautifulSoup(client.get("/").content, "html.parser").encode()
+    assert (
+        draft.title.encode() not in BeautifulSoup(client.get("/").content, "html.parser").encode()
+    )
 
 
 def test_scheduled_comparison_is_hidden_until_its_time(client):
@@ -238,7 +288,9 @@ def _grow(comparison, tools):
 COMPARISON_PAGE_QUERIES = 6
 
 
-def test_comparison_page_query_count_is_pinned_and_does_not_grow(client, duel, django_assert_num_queries):
+def test_comparison_page_query_count_is_pinned_and_does_not_grow(
+    client, duel, django_assert_num_queries
+):
     comparison, big, small, _ = duel
     with django_assert_num_queries(COMPARISON_PAGE_QUERIES):
         client.get(comparison.get_absolute_url())
@@ -249,7 +301,9 @@ def test_comparison_page_query_count_is_pinned_and_does_not_grow(client, duel, d
     assert len(BeautifulSoup(response.content, "html.parser").select("table.split tbody tr")) == 9
 
 
-def test_comparison_page_query_count_does_not_grow_with_more_tools(client, django_assert_num_queries):
+def test_comparison_page_query_count_does_not_grow_with_more_tools(
+    client, django_assert_num_queries
+):
     tools = [ToolFactory() for _ in range(4)]
     two = make_comparison(*tools[:2])
     four = make_comparison(*tools)

@@ -75,7 +75,9 @@ def test_panel_ship_percent_is_empty_without_scorecards():
 def test_entry_is_the_cheapest_tier(tiers, entry):
     tool = ToolFactory()
     for name, price, unit in tiers:
-        PricingTierFactory(tool=tool, name=name, price=None if price is None else Decimal(price), unit=unit)
+        PricingTierFactory(
+            tool=tool, name=name, price=None if price is None else Decimal(price), unit=unit
+        )
     assert Tool.objects.prefetch_related("pricing_tiers").get(pk=tool.pk).entry_price == entry
 
 

@@ -1,0 +1,88 @@
+"""docker-compose.yml and the Dockerfile stay in step with the Makefile and the settings.
+
+There is no Docker engine on the build machines, so these files are checked by reading them.
+"""
+
+import re
+import shlex
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+MAKEFILE = (ROOT / "Makefile").read_text()
+SETTINGS = (ROOT / "compsite" / "settings.py").read_text() + (
+    ROOT / "compsite" / "environment.py"
+).read_text()
+
+
+def make_recipe(target: str) -> list[str]:
+    """The recipe lines of a Makefile target, with the virtualenv prefixes removed."""
+    match = re.search(rf"^{target}:.*\n((?:\t.*\n)+)", MAKEFILE, re.MULTILINE)
+    assert match, f"Makefile has no {target} target"
+    lines = [line.strip() for line in match.group(1).splitlines()]
+    return [
+        re.sub(r"\$\((VENV)\)/bin/|\$\(PY\)", lambda m: "" if m.group(1) else "python", line)
+        for line in lines
+    ]
+
+
+def command(service: str) -> str:
+    value = COMPOSE["services"][service]["command"]
+    return value if isinstance(value, str) else shlex.join(value)
+
+
+def test_compose_runs_every_process_of_the_design():
+    assert {"web", "worker", "beat", "db", "redis", "mail"} <= set(COMPOSE["services"])
+    assert COMPOSE["services"]["db"]["image"].startswith("postgres:")
+    assert COMPOSE["services"]["redis"]["image"].startswith("redis:")
+    assert "mailpit" in COMPOSE["services"]["mail"]["image"]
+
+
+def test_process_commands_match_the_makefile():
+    web_steps = [step.strip() for step in shlex.split(command("web"))[2].split("&&")]
+    assert web_steps == [*make_recipe("deploy-prepare"), *make_recipe("web")]
+    assert command("worker") == make_recipe("worker")[0]
+    assert command("beat") == make_recipe("beat")[0]
+    assert make_recipe("worker")[0].startswith("celery -A compsite worker")
+    assert make_recipe("beat")[0].startswith("celery -A compsite beat")
+    assert make_recipe("web")[0].startswith("gunicorn compsite.wsgi")
+
+
+def test_dockerfile_default_command_is_the_web_process():
+    cmd = re.search(r"^CMD (\[.*\])$", DOCKERFILE, re.MULTILINE).group(1)
+    assert " ".join(yaml.safe_load(cmd)) == make_recipe("web")[0]
+
+
+def test_image_uses_the_projects_python_and_the_lock_file():
+    python = (ROOT / ".python-version").read_text().strip()
+    assert re.search(rf"^FROM python:{re.escape(python)}", DOCKERFILE, re.MULTILINE)
+    assert "uv sync --frozen --no-dev" in DOCKERFILE
+    assert "UV_PYTHON_DOWNLOADS=never" in DOCKERFILE
+    assert "collectstatic --noinput" in DOCKERFILE
+
+
+def test_app_services_share_one_configuration_naming_only_known_variables():
+    services = COMPOSE["services"]
+    environments = [services[name]["environment"] for name in ("web", "worker", "beat")]
+    assert environments[0] == environments[1] == environments[2]
+    for variable in environments[0]:
+        assert f'"{variable}"' in SETTINGS, (
+            f"{variable} is set in compose but never read by settings"
+        )
+    assert environments[0]["REDIS_URL"].startswith("redis://redis:")
+    assert environments[0]["DATABASE_URL"].startswith("postgres://")
+    assert "@db:" in environments[0]["DATABASE_URL"]
+    mail_port = environments[0]["EMAIL_URL"].rsplit(":", 1)[1]
+    assert environments[0]["EMAIL_URL"].startswith("smtp://mail:") and mail_port == "1025"
+
+
+def test_compose_database_credentials_match_its_url():
+    db = COMPOSE["services"]["db"]["environment"]
+    url = COMPOSE["services"]["web"]["environment"]["DATABASE_URL"]
+    assert (
+        url
+        == f"postgres://{db['POSTGRES_USER']}:{db['POSTGRES_PASSWORD']}@db:5432/{db['POSTGRES_DB']}"
+    )
