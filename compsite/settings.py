@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_ratelimit",
     "comparisons",
     "reviews",
     "newsletter",
@@ -134,6 +135,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Rate limits ----------------------------------------------------------------------------
 VOTE_RATE = read_rate("VOTE_RATE", default="30/m")
 SIGNUP_RATE = read_rate("SIGNUP_RATE", default="5/m")
+# The client's address as the TLS proxy in front of gunicorn reports it.
+RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit knows only django-redis and memcached. Django's own RedisCache increments
+    # atomically (Redis INCR), so it is sound; the local-memory cache is the embedded default for
+    # one process (`make run`), where "not shared" does not matter. Outages fail open
+    # (compsite/ratelimits.py), which the fault tests prove.
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+]
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
