@@ -135,7 +135,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Rate limits ----------------------------------------------------------------------------
 VOTE_RATE = read_rate("VOTE_RATE", default="30/m")
 SIGNUP_RATE = read_rate("SIGNUP_RATE", default="5/m")
-# The client's address as the TLS proxy in front of gunicorn reports it.
+# The peer address gunicorn sees. Behind a proxy that is the proxy's address unless the proxy
+# rewrites it; a trusted X-Forwarded-For hop is the serving issue's to add.
 RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit knows only django-redis and memcached. Django's own RedisCache increments
