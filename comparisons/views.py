@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
 from comparisons.models import Comparison, ComparisonRedirect
+from comparisons.voting import reader_for_vote, reader_from, remember_reader, vote_cast, vote_of
+from compsite.ratelimits import rate_limited
 
 HOME_LATEST = 12
 
@@ -28,11 +31,58 @@ def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if preview and not request.user.is_staff:
         raise Http404("No comparison lives at this address.")
 
-    response = render(
-        request,
-        "comparisons/detail.html",
-        {"comparison": comparison, "related": comparison.related(), "preview": preview},
-    )
+    context = {
+        "comparison": comparison,
+        "related": comparison.related(),
+        "preview": preview,
+        "my_vote": vote_of(comparison=comparison, reader=reader_from(request)),
+    }
+    response = render(request, "comparisons/detail.html", context)
     if preview:
         response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    """Cast or change a vote. htmx gets the vote block back; a plain form post gets a 303."""
+    comparison = Comparison.objects.published().with_standings().filter(slug=slug).first()
+    if comparison is None:
+        raise Http404("No published comparison lives at this address.")
+
+    def answer(status: int, problem: str = "", my_vote: int | None = None) -> HttpResponse:
+        context = {"comparison": comparison, "my_vote": my_vote, "vote_problem": problem}
+        template = (
+            "comparisons/vote_block.html" if request.htmx else "comparisons/vote_problem.html"
+        )
+        return render(request, template, context, status=status)
+
+    reader = reader_from(request)
+    if rate_limited(request, group="vote", rate=settings.VOTE_RATE):
+        return answer(
+            429,
+            "You're voting faster than we can count. Wait a minute and try again.",
+            vote_of(comparison=comparison, reader=reader),
+        )
+    tool = next(
+        (tool for tool in comparison.ordered_tools if tool.slug == request.POST.get("tool")), None
+    )
+    if tool is None:
+        return answer(
+            400,
+            "Pick one of the tools in this comparison.",
+            vote_of(comparison=comparison, reader=reader),
+        )
+
+    reader = reader or reader_for_vote(request)
+    vote_cast(comparison=comparison, tool=tool, reader=reader)
+    if request.htmx:
+        fresh = Comparison.objects.with_standings().get(pk=comparison.pk)
+        response = render(
+            request, "comparisons/vote_block.html", {"comparison": fresh, "my_vote": tool.pk}
+        )
+    else:
+        response = redirect(f"{comparison.get_absolute_url()}#vote", permanent=False)
+        response.status_code = 303
+    remember_reader(response, reader)
     return response

@@ -52,7 +52,10 @@ class ConsoleWatch:
 
 
 @pytest.fixture
-def make_page(browser, live_server):
+def make_page(browser, live_server, settings):
+    # The live server is the site here: its plain-HTTP origin is the one forms are posted from.
+    settings.SITE_URL = live_server.url
+    settings.CSRF_TRUSTED_ORIGINS = [live_server.url]
     contexts = []
 
     def make(

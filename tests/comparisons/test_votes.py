@@ -1,0 +1,380 @@
+import re
+import threading
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from comparisons.models import Comparison, ComparisonEntry, Vote
+from comparisons.voting import READER_COOKIE, reader_hash, vote_count_drift
+from tests.factories import ToolFactory, make_comparison
+
+pytestmark = pytest.mark.django_db
+
+
+def new_reader() -> Client:
+    return Client(headers={"x-forwarded-proto": "https"})
+
+
+@pytest.fixture
+def duel():
+    a = ToolFactory(name="Alpha", slug="alpha")
+    b = ToolFactory(name="Bravo", slug="bravo")
+    return make_comparison(a, b), a, b
+
+
+def counts(comparison) -> dict[str, int]:
+    return dict(
+        ComparisonEntry.objects.filter(comparison=comparison).values_list(
+            "tool__slug", "vote_count"
+        )
+    )
+
+
+def vote_url(comparison) -> str:
+    return f"/compare/{comparison.slug}/vote/"
+
+
+def cast(client, comparison, tool_slug, **headers):
+    return client.post(vote_url(comparison), {"tool": tool_slug}, headers=headers)
+
+
+def vote_block(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content, "html.parser").select_one("#vote")
+
+
+def test_vote_form_follows_the_markup_contract(client, duel):
+    comparison, *_ = duel
+    soup = BeautifulSoup(client.get(comparison.get_absolute_url()).content, "html.parser")
+    forms = soup.select("#vote form")
+    assert len(forms) == 1
+    form = forms[0]
+    assert form["method"] == "post"
+    assert form["action"] == "/compare/alpha-vs-bravo/vote/"
+    assert form.select_one('input[name="csrfmiddlewaretoken"]')
+    buttons = form.select('button[type="submit"][name="tool"]')
+    assert [button["value"] for button in buttons] == ["alpha", "bravo"]
+    assert soup.select_one("#vote h2").get_text() == "Which would you ship?"
+
+
+def test_a_first_vote_adds_one_and_redirects_to_the_vote_block(client, duel):
+    comparison, *_ = duel
+    response = cast(client, comparison, "bravo")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/compare/alpha-vs-bravo/#vote"
+    assert counts(comparison) == {"alpha": 0, "bravo": 1}
+    page = client.get(response.headers["Location"])
+    block = vote_block(page)
+    assert "✓ Your vote: Bravo" in block.get_text()
+    assert "1 vote" in block.select_one(".vote-total").get_text()
+    numbers = [span.get_text(" ", strip=True) for span in block.select(".vote-numbers")]
+    assert numbers == ["0% · 0 votes", "100% · 1 vote"]
+
+
+def test_the_reader_cookie_is_signed_httponly_lax_and_secure(client, duel):
+    comparison, *_ = duel
+    response = cast(client, comparison, "alpha")
+    cookie = response.cookies[READER_COOKIE]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["secure"] is True
+    assert ":" in cookie.value  # signed
+    reader_id = cookie.value.split(":")[0]
+    vote = Vote.objects.get()
+    assert vote.reader_hash == reader_hash(reader_id)
+    assert reader_id not in vote.reader_hash
+
+
+def test_the_cookie_is_not_secure_with_debug_on(client, duel, settings):
+    settings.DEBUG = True
+    comparison, *_ = duel
+    assert cast(client, comparison, "alpha").cookies[READER_COOKIE]["secure"] == ""
+
+
+def test_a_second_vote_from_the_same_reader_changes_not_adds(client, duel):
+    comparison, *_ = duel
+    cast(client, comparison, "alpha")
+    first_time = Vote.objects.get().created_at
+    response = cast(client, comparison, "bravo")
+    assert response.status_code == 303
+    assert READER_COOKIE not in response.cookies  # the reader keeps their id
+    assert counts(comparison) == {"alpha": 0, "bravo": 1}
+    vote = Vote.objects.get()
+    assert vote.tool.slug == "bravo"
+    assert vote.created_at == first_time and vote.updated_at > first_time
+    cast(client, comparison, "bravo")
+    assert counts(comparison) == {"alpha": 0, "bravo": 1}
+    assert Vote.objects.count() == 1
+
+
+def test_htmx_gets_the_updated_vote_block_only(client, duel):
+    comparison, *_ = duel
+    cast(new_reader(), comparison, "alpha")
+    response = cast(client, comparison, "bravo", hx_request="true")
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    block = vote_block(response)
+    assert block is not None and block.name == "section"
+    assert [s.get_text(" ", strip=True) for s in block.select(".vote-numbers")] == [
+        "50% · 1 vote",
+        "50% · 1 vote",
+    ]
+    assert "✓ Your vote: Bravo" in block.get_text()
+    assert "2 votes" in block.select_one(".vote-total").get_text()
+
+
+def test_cards_and_home_show_community_share_and_counts(client, duel):
+    comparison, *_ = duel
+    for slug in ["alpha", "alpha", "bravo"]:
+        cast(new_reader(), comparison, slug)
+    soup = BeautifulSoup(client.get(comparison.get_absolute_url()).content, "html.parser")
+    community = [
+        card.find("dt", string="Community %").find_next("dd").get_text(" ", strip=True)
+        for card in soup.select(".tool-card")
+    ]
+    assert community == ["67% 2 votes", "33% 1 vote"]
+    home = BeautifulSoup(client.get("/").content, "html.parser")
+    rows = [
+        [c.get_text(strip=True) for c in row.select("td")]
+        for row in home.select(".card-numbers tbody tr")
+    ]
+    assert [row[1] for row in rows] == ["67%", "33%"]
+    assert "3 votes" in home.select_one(".comparison-card").get_text()
+
+
+def test_every_later_page_load_shows_the_new_counts(client, duel):
+    comparison, *_ = duel
+    other = new_reader()
+    other.get(comparison.get_absolute_url())
+    cast(client, comparison, "alpha")
+    page = other.get(comparison.get_absolute_url())
+    assert "1 vote" in vote_block(page).select_one(".vote-total").get_text()
+    assert "Your vote" not in vote_block(page).get_text()
+
+
+# --- Bad input changes nothing ---------------------------------------------------------------
+
+
+def test_without_a_csrf_token_the_vote_is_refused(duel):
+    comparison, *_ = duel
+    strict = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
+    response = strict.post(vote_url(comparison), {"tool": "alpha"})
+    assert response.status_code == 403
+    assert b"That form had expired" in response.content
+    assert Vote.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", ["", "charlie", "ALPHA", "alpha\x00", "🙂" * 500, "x" * 100_000])
+def test_a_tool_not_in_the_comparison_is_a_400(client, duel, value):
+    comparison, *_ = duel
+    ToolFactory(slug="charlie")
+    response = cast(client, comparison, value)
+    assert response.status_code == 400
+    assert b"Pick one of the tools in this comparison." in response.content
+    assert Vote.objects.count() == 0
+    assert counts(comparison) == {"alpha": 0, "bravo": 0}
+
+
+def test_a_missing_tool_field_is_a_400(client, duel):
+    comparison, *_ = duel
+    assert client.post(vote_url(comparison), {}).status_code == 400
+    assert client.post(vote_url(comparison), {"tool": ["alpha", "bravo"]}).status_code in (200, 303)
+
+
+def test_a_400_for_htmx_is_the_block_with_the_message(client, duel):
+    comparison, *_ = duel
+    response = cast(client, comparison, "nope", hx_request="true")
+    assert response.status_code == 400
+    assert "Pick one of the tools" in vote_block(response).select_one('[role="alert"]').get_text()
+
+
+def test_get_is_405(client, duel):
+    comparison, *_ = duel
+    assert client.get(vote_url(comparison)).status_code == 405
+    assert Vote.objects.count() == 0
+
+
+def test_draft_and_unknown_comparisons_are_404(client, duel):
+    draft = make_comparison(
+        ToolFactory(slug="d1"), ToolFactory(slug="d2"), status=Comparison.Status.DRAFT
+    )
+    assert cast(client, draft, "d1").status_code == 404
+    assert client.post("/compare/nothing-vs-here/vote/", {"tool": "nothing"}).status_code == 404
+    assert Vote.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "garbage",
+        "",
+        "a:b:c",
+        "x" * 5000,
+        # UTF-8 bytes as a WSGI server hands them over (decoded as ISO-8859-1)
+        "🙂".encode().decode("iso-8859-1"),
+        "abc:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    ],
+)
+def test_a_forged_or_malformed_cookie_is_a_new_reader(client, duel, cookie):
+    comparison, *_ = duel
+    cast(new_reader(), comparison, "alpha")
+    client.cookies[READER_COOKIE] = cookie
+    response = cast(client, comparison, "alpha")
+    assert response.status_code == 303
+    assert response.cookies[READER_COOKIE].value != cookie
+    assert counts(comparison) == {"alpha": 2, "bravo": 0}
+
+
+def test_a_cookie_copied_to_another_comparison_still_counts_once_there(client, duel):
+    comparison, a, _ = duel
+    other = make_comparison(a, ToolFactory(slug="zulu"))
+    cast(client, comparison, "alpha")
+    cast(client, other, "zulu")
+    cast(client, other, "zulu")
+    assert Vote.objects.count() == 2
+    assert counts(other) == {"alpha": 0, "zulu": 1}
+
+
+def test_past_the_rate_limit_answers_429_and_counts_nothing(client, duel, settings):
+    settings.VOTE_RATE = "3/m"
+    comparison, *_ = duel
+    for _ in range(3):
+        assert cast(new_reader(), comparison, "alpha").status_code == 303
+    response = cast(new_reader(), comparison, "bravo")
+    assert response.status_code == 429
+    assert b"voting faster than we can count" in response.content
+    assert counts(comparison) == {"alpha": 3, "bravo": 0}
+    htmx = cast(new_reader(), comparison, "bravo", hx_request="true")
+    assert htmx.status_code == 429 and vote_block(htmx).select_one('[role="alert"]')
+
+
+# --- Counting exactly, under concurrency --------------------------------------------------------
+
+
+def run_at_once(count: int, action) -> list:
+    """Start ``count`` threads that wait on one barrier, then act together."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = action(index)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_readers_at_once_give_exactly_fifty_votes(duel, settings):
+    settings.VOTE_RATE = "1000/m"
+    comparison, *_ = duel
+    statuses = run_at_once(
+        50, lambda i: cast(new_reader(), comparison, "alpha" if i % 2 else "bravo").status_code
+    )
+    assert statuses == [303] * 50
+    assert Vote.objects.count() == 50
+    assert counts(comparison) == {"alpha": 25, "bravo": 25}
+    assert vote_count_drift() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_reader_twenty_times_at_once_gives_one_vote(duel, settings):
+    settings.VOTE_RATE = "1000/m"
+    comparison, *_ = duel
+    first = new_reader()
+    cast(first, comparison, "alpha")  # the reader gets their cookie
+    Vote.objects.all().delete()
+    ComparisonEntry.objects.update(vote_count=0)
+    cookie = first.cookies[READER_COOKIE].value
+
+    def same_reader(index: int) -> int:
+        client = new_reader()
+        client.cookies[READER_COOKIE] = cookie
+        return cast(client, comparison, "bravo").status_code
+
+    assert run_at_once(20, same_reader) == [303] * 20
+    assert Vote.objects.count() == 1
+    assert counts(comparison) == {"alpha": 0, "bravo": 1}
+    assert vote_count_drift() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_switches_move_votes_without_drift(duel, settings):
+    settings.VOTE_RATE = "1000/m"
+    comparison, *_ = duel
+    readers = [new_reader() for _ in range(20)]
+    for index, reader in enumerate(readers):
+        cast(reader, comparison, "alpha" if index % 2 else "bravo")
+    run_at_once(
+        20, lambda i: cast(readers[i], comparison, "bravo" if i % 2 else "alpha").status_code
+    )
+    assert counts(comparison) == {"alpha": 10, "bravo": 10}
+    assert Vote.objects.count() == 20
+    assert vote_count_drift() == []
+
+
+def test_check_vote_counts_reports_no_drift_then_finds_drift(duel, capsys):
+    comparison, *_ = duel
+    cast(new_reader(), comparison, "alpha")
+    call_command("check_vote_counts")
+    assert "no drift" in capsys.readouterr().out
+    ComparisonEntry.objects.filter(tool__slug="bravo").update(vote_count=7)
+    with pytest.raises(Exception, match=re.escape("drift in 1 place")):
+        call_command("check_vote_counts")
+    assert "stored 7, counted 0" in capsys.readouterr().out
+
+
+# --- Query counts -----------------------------------------------------------------------------
+
+
+def test_vote_post_query_count_is_pinned(duel, django_assert_num_queries):
+    comparison, *_ = duel
+    reader = new_reader()
+    # Inside a test the vote's transaction is a savepoint too (+2 statements that production's
+    # BEGIN/COMMIT do not show): comparison, entries with tools; [savepoint]; the reader's vote
+    # FOR UPDATE; savepoint, insert, release; the count update; [release].
+    with django_assert_num_queries(9):
+        assert cast(reader, comparison, "alpha").status_code == 303
+    # A change: comparison, entries; [savepoint]; FOR UPDATE; one update moving both counts;
+    # the vote's update; [release].
+    with django_assert_num_queries(7):
+        assert cast(reader, comparison, "bravo").status_code == 303
+    # htmx also reloads the block it sends back: + comparison, entries.
+    with django_assert_num_queries(9):
+        assert cast(reader, comparison, "alpha", hx_request="true").status_code == 200
+
+
+def test_the_comparison_page_query_count_is_unchanged_by_ten_thousand_votes(
+    duel, django_assert_num_queries
+):
+    from tests.comparisons.test_comparison_page import COMPARISON_PAGE_QUERIES
+
+    comparison, a, b = duel
+    reader = new_reader()
+    cast(reader, comparison, "alpha")
+    with django_assert_num_queries(COMPARISON_PAGE_QUERIES + 1):  # + the reader's own vote
+        reader.get(comparison.get_absolute_url())
+    Vote.objects.bulk_create(
+        Vote(comparison=comparison, tool=a if i % 3 else b, reader_hash=f"bulk-{i}")
+        for i in range(10_000)
+    )
+    ComparisonEntry.objects.filter(tool=a).update(vote_count=6667)
+    ComparisonEntry.objects.filter(tool=b).update(vote_count=3334)
+    with django_assert_num_queries(COMPARISON_PAGE_QUERIES + 1):
+        response = reader.get(comparison.get_absolute_url())
+    assert (
+        "10,001 votes" in vote_block(response).get_text()
+        or "10001 votes" in vote_block(response).get_text()
+    )
+    with django_assert_num_queries(COMPARISON_PAGE_QUERIES):
+        new_reader().get(comparison.get_absolute_url())
+    assert vote_count_drift() == []
