@@ -109,9 +109,9 @@ def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
         return Outcome.MOVED
 
 
-def vote_of(*, comparison: Comparison, reader: Reader | None) -> int | None:
+def vote_of(*, comparison: Comparison | None, reader: Reader | None) -> int | None:
     """The id of the tool this reader voted for here, if any (one query, none without a cookie)."""
-    if reader is None:
+    if reader is None or comparison is None or comparison.pk is None:
         return None
     return (
         Vote.objects.filter(comparison=comparison, reader_hash=reader.hash)

@@ -3,13 +3,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from comparisons.views.pagination import page_of
 from reviews.models import Reviewer, Scorecard
 
 
 @require_safe
 def reviewer_list(request: HttpRequest) -> HttpResponse:
-    reviewers = Reviewer.objects.with_ship_counts()
-    return render(request, "reviews/reviewer_list.html", {"reviewers": reviewers})
+    reviewers = Reviewer.objects.with_ship_counts().order_by("position", "name", "id")
+    return render(request, "reviews/reviewer_list.html", {"page": page_of(request, reviewers)})
 
 
 @require_safe

@@ -1,10 +1,12 @@
 from comparisons.models.comparisons import (
     MAX_TOOLS,
     MIN_TOOLS,
+    SLUG_SEPARATOR,
     Comparison,
     ComparisonEntry,
     ComparisonRedirect,
     comparison_slug,
+    comparison_title,
 )
 from comparisons.models.tools import Category, PricingTier, Tool, ToolQuerySet
 from comparisons.models.votes import Vote
@@ -12,6 +14,7 @@ from comparisons.models.votes import Vote
 __all__ = [
     "MAX_TOOLS",
     "MIN_TOOLS",
+    "SLUG_SEPARATOR",
     "Category",
     "Comparison",
     "ComparisonEntry",
@@ -21,4 +24,5 @@ __all__ = [
     "ToolQuerySet",
     "Vote",
     "comparison_slug",
+    "comparison_title",
 ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -32,13 +33,37 @@ def comparison_slug(tool_slugs: list[str]) -> str:
     return SLUG_SEPARATOR.join(sorted(tool_slugs))
 
 
+def comparison_title(tools: list[Tool]) -> str:
+    return " vs ".join(tool.name for tool in tools)
+
+
 class ComparisonQuerySet(models.QuerySet):
     def published(self) -> ComparisonQuerySet:
         """Published and due: a future ``published_at`` schedules the comparison."""
         return self.filter(status=Comparison.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def curated(self) -> ComparisonQuerySet:
+        return self.filter(kind=Comparison.Kind.CURATED)
+
     def latest_first(self) -> ComparisonQuerySet:
         return self.order_by("-published_at", "-id")
+
+    def trending(self, days: int = 7) -> ComparisonQuerySet:
+        """Most votes cast in the last ``days`` days (a vote counts when it was first cast)."""
+        since = timezone.now() - timedelta(days=days)
+        return (
+            self.annotate(recent_votes=Count("votes", filter=Q(votes__created_at__gte=since)))
+            .filter(recent_votes__gt=0)
+            .order_by("-recent_votes", "-published_at", "-id")
+        )
+
+    def in_category(self, category) -> ComparisonQuerySet:
+        return self.filter(
+            pk__in=ComparisonEntry.objects.filter(tool__category=category).values("comparison_id")
+        )
+
+    def with_tool(self, tool: Tool) -> ComparisonQuerySet:
+        return self.filter(pk__in=ComparisonEntry.objects.filter(tool=tool).values("comparison_id"))
 
     def with_cards(self) -> ComparisonQuerySet:
         """Tools in order with their panel counts: what a comparison card shows."""
@@ -55,16 +80,7 @@ class ComparisonQuerySet(models.QuerySet):
 
     def with_page_data(self) -> ComparisonQuerySet:
         """Everything the comparison page shows about its tools, in a fixed number of queries."""
-        from reviews.models import Scorecard
-
-        scorecards = Scorecard.objects.select_related("reviewer").order_by(
-            "reviewer__position", "reviewer__name"
-        )
-        tools = (
-            Tool.objects.with_panel_counts()
-            .select_related("category")
-            .prefetch_related("pricing_tiers", Prefetch("scorecards", queryset=scorecards))
-        )
+        tools = Tool.objects.with_profile()
         entries = ComparisonEntry.objects.order_by("position", "id")
         return self.prefetch_related(
             Prefetch("entries", queryset=entries), Prefetch("entries__tool", queryset=tools)
@@ -126,15 +142,46 @@ class Comparison(models.Model):
     def is_curated(self) -> bool:
         return self.kind == self.Kind.CURATED
 
+    @classmethod
+    def generated_for(cls, tools: list[Tool], counts: dict[int, int] | None = None) -> Comparison:
+        """An unsaved comparison of any two tools, for the page a pair has before its first vote.
+
+        ``counts`` (tool id to votes) lets the page show votes kept on a stored comparison of the
+        pair that readers may not see, such as an editor's draft.
+        """
+        tools = sorted(tools, key=lambda tool: tool.slug)
+        comparison = cls(
+            kind=cls.Kind.GENERATED,
+            status=cls.Status.PUBLISHED,
+            slug=comparison_slug([tool.slug for tool in tools]),
+            title=comparison_title(tools),
+        )
+        counts = counts or {}
+        comparison.entry_list = [
+            ComparisonEntry(tool=tool, position=index, vote_count=counts.get(tool.pk, 0))
+            for index, tool in enumerate(tools)
+        ]
+        return comparison
+
+    @cached_property
+    def entry_list(self) -> list[ComparisonEntry]:
+        """The entries in order; prefetch them (``with_cards``, ``with_page_data``…)."""
+        return list(self.entries.all())
+
     @property
     def ordered_tools(self) -> list[Tool]:
-        """The tools in the editor's order (uses the prefetched entries)."""
-        return [entry.tool for entry in self.entries.all()]
+        """The tools in the editor's order."""
+        return [entry.tool for entry in self.entry_list]
+
+    @property
+    def is_indexable(self) -> bool:
+        """A generated pair nobody has voted on is thin content: search engines skip it."""
+        return self.is_curated or self.vote_total > 0
 
     @cached_property
     def standings(self) -> list[Standing]:
         """Each tool with its community votes and Community %, in the editor's order."""
-        entries = list(self.entries.all())
+        entries = self.entry_list
         total = sum(entry.vote_count for entry in entries)
         return [
             Standing(entry.tool, entry.vote_count, percent(entry.vote_count, total))
@@ -158,7 +205,7 @@ class Comparison(models.Model):
         if not MIN_TOOLS <= len(tools) <= MAX_TOOLS:
             raise ValidationError(f"A comparison holds {MIN_TOOLS} to {MAX_TOOLS} tools.")
         slug = comparison_slug([tool.slug for tool in tools])
-        title = " vs ".join(tool.name for tool in tools)
+        title = comparison_title(tools)
         if (slug, title) == (self.slug, self.title):
             return
         with transaction.atomic():
@@ -171,10 +218,11 @@ class Comparison(models.Model):
             self.save(update_fields=["slug", "title", "updated_at"])
 
     def related(self, limit: int = 3) -> list[Comparison]:
-        """Other live comparisons sharing a tool with this one, newest first (one query)."""
+        """Other live curated comparisons sharing a tool with this one, newest first (one query)."""
         return list(
             Comparison.objects.published()
-            .filter(tools__in=[entry.tool_id for entry in self.entries.all()])
+            .curated()
+            .filter(tools__in=[entry.tool.pk for entry in self.entry_list])
             .exclude(pk=self.pk)
             .distinct()
             .latest_first()[:limit]

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
 
 from comparisons.numbers import format_amount, percent
 
@@ -15,10 +29,19 @@ no_vs_in_slug = RegexValidator(
 )
 
 
+class CategoryQuerySet(models.QuerySet):
+    def with_tool_counts(self) -> CategoryQuerySet:
+        return self.annotate(
+            tool_count=Count("tools", filter=Q(tools__is_published=True))
+        ).order_by("name", "id")
+
+
 class Category(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -27,10 +50,97 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("comparisons:category", kwargs={"slug": self.slug})
+
+
+@dataclass(frozen=True)
+class RankedTool:
+    tool: Tool
+    panel: int | None
+    community_share: int | None  # its share of all votes cast in comparisons it is in
+
 
 class ToolQuerySet(models.QuerySet):
     def published(self) -> ToolQuerySet:
         return self.filter(is_published=True)
+
+    def for_picker(self) -> ToolQuerySet:
+        """Just what a "compare any two" select needs, grouped by category."""
+        return (
+            self.published()
+            .select_related("category")
+            .only("name", "slug", "category__name")
+            .order_by("category__name", "name")
+        )
+
+    def by_panel(self) -> ToolQuerySet:
+        """Highest Panel ship % first (tools without scorecards last), then by name."""
+        ratio = ExpressionWrapper(
+            F("ship_count") * 1.0 / NullIf(F("scorecard_count"), 0), output_field=FloatField()
+        )
+        return self.with_panel_counts().order_by(ratio.desc(nulls_last=True), "name", "id")
+
+    def with_community_share(self) -> ToolQuerySet:
+        """Votes for the tool, and all votes cast in the comparisons it is in (two subqueries)."""
+        from comparisons.models.comparisons import ComparisonEntry
+
+        def total(entries):
+            return Coalesce(
+                Subquery(
+                    entries.order_by()
+                    .annotate(total=Func(F("vote_count"), function="SUM"))
+                    .values("total")[:1]
+                ),
+                0,
+            )
+
+        own = ComparisonEntry.objects.filter(tool_id=OuterRef("pk"))
+        pool = ComparisonEntry.objects.filter(
+            comparison_id__in=ComparisonEntry.objects.filter(
+                tool_id=OuterRef(OuterRef("pk"))
+            ).values("comparison_id")
+        )
+        return self.annotate(community_votes=total(own), community_pool=total(pool))
+
+    def ranked_in(self, category: Category) -> list[RankedTool]:
+        """A category's tools by Panel ship %, then community share, then name (two queries)."""
+        tools = (
+            self.published()
+            .filter(category=category)
+            .with_panel_counts()
+            .with_community_share()
+            .prefetch_related("pricing_tiers")
+        )
+        ranked = [
+            RankedTool(
+                tool, tool.panel_ship_percent, percent(tool.community_votes, tool.community_pool)
+            )
+            for tool in tools
+        ]
+
+        def order(item: RankedTool):
+            share = (
+                item.tool.community_votes / item.tool.community_pool
+                if item.tool.community_pool
+                else -1
+            )
+            return (-(item.panel if item.panel is not None else -1), -share, item.tool.name.lower())
+
+        return sorted(ranked, key=order)
+
+    def with_profile(self) -> ToolQuerySet:
+        """Card, pricing tiers and every scorecard with its reviewer: a tool's full profile."""
+        from reviews.models import Scorecard
+
+        scorecards = Scorecard.objects.select_related("reviewer").order_by(
+            "reviewer__position", "reviewer__name"
+        )
+        return (
+            self.with_panel_counts()
+            .select_related("category")
+            .prefetch_related("pricing_tiers", Prefetch("scorecards", queryset=scorecards))
+        )
 
     def with_panel_counts(self) -> ToolQuerySet:
         """Annotate the two counts behind Panel ship %; one query however many scorecards."""
@@ -76,6 +186,19 @@ class Tool(models.Model):
                 for comparison in self.comparisons.all():
                     comparison.refresh_identity()
         self._loaded_slug, self._loaded_name = self.slug, self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("comparisons:tool", kwargs={"slug": self.slug})
+
+    def alternatives(self) -> ToolQuerySet:
+        """Other published tools in its category, best panel verdict first."""
+        return (
+            Tool.objects.published()
+            .filter(category_id=self.category_id)
+            .exclude(pk=self.pk)
+            .by_panel()
+            .prefetch_related("pricing_tiers")
+        )
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):

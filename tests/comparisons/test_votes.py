@@ -198,11 +198,24 @@ def test_get_is_405(client, duel):
 
 def test_draft_and_unknown_comparisons_are_404(client, duel):
     draft = make_comparison(
-        ToolFactory(slug="d1"), ToolFactory(slug="d2"), status=Comparison.Status.DRAFT
-    )
+        ToolFactory(slug="d1"), ToolFactory(slug="d2"), ToolFactory(slug="d3"),
+        status=Comparison.Status.DRAFT,
+    )  # fmt: skip
     assert cast(client, draft, "d1").status_code == 404
     assert client.post("/compare/nothing-vs-here/vote/", {"tool": "nothing"}).status_code == 404
-    assert Vote.objects.count() == 0
+    hidden = ToolFactory(slug="hidden", is_published=False)
+    assert client.post("/compare/alpha-vs-hidden/vote/", {"tool": "alpha"}).status_code == 404
+    assert client.post("/compare/bravo-vs-alpha/vote/", {"tool": "alpha"}).status_code == 404
+    assert hidden.pk and Vote.objects.count() == 0
+
+
+def test_a_vote_on_a_pair_with_an_invisible_draft_is_kept_on_the_draft(client):
+    draft = make_comparison(
+        ToolFactory(slug="p1"), ToolFactory(slug="p2"), status=Comparison.Status.DRAFT
+    )
+    assert cast(client, draft, "p2").status_code == 303
+    assert counts(draft) == {"p1": 0, "p2": 1}
+    assert Comparison.objects.count() == 1
 
 
 @pytest.mark.parametrize(

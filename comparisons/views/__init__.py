@@ -1,0 +1,1 @@
+"""Reader-facing pages, one module per kind of page."""

@@ -1,0 +1,112 @@
+from django.conf import settings
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from comparisons.models import Comparison, ComparisonRedirect, Tool
+from comparisons.pairs import generated_comparison_get_or_create, pair_address, pair_tools
+from comparisons.voting import reader_for_vote, reader_from, remember_reader, vote_cast, vote_of
+from compsite.ratelimits import rate_limited
+
+NOT_HERE = "No comparison lives at this address."
+
+
+@require_safe
+def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A stored comparison readers may see, else the generated page of any two published tools."""
+    stored = Comparison.objects.with_page_data().filter(slug=slug).first()
+    if stored is not None and (stored.is_live or request.user.is_staff):
+        comparison = stored
+    else:
+        moved = ComparisonRedirect.objects.select_related("comparison").filter(old_slug=slug)
+        if (moved := moved.first()) is not None:
+            return HttpResponsePermanentRedirect(moved.comparison.get_absolute_url())
+        tools = pair_tools(slug, Tool.objects.with_profile())
+        if tools is None:
+            raise Http404(NOT_HERE)
+        if pair_address(tools) != slug:
+            return HttpResponsePermanentRedirect(f"/compare/{pair_address(tools)}/")
+        # An editor's draft of this pair stays invisible, but the votes kept on it still count.
+        counts = {entry.tool_id: entry.vote_count for entry in stored.entry_list} if stored else {}
+        comparison = Comparison.generated_for(tools, counts)
+
+    context = {
+        "comparison": comparison,
+        "related": comparison.related(),
+        "preview": comparison is stored and not stored.is_live,
+        "my_vote": vote_of(comparison=stored, reader=reader_from(request)),
+        "picker_tools": None,
+    }
+    response = render(request, "comparisons/detail.html", context)
+    if context["preview"] or not comparison.is_indexable:
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    """Cast or change a vote. htmx gets the vote block back; a plain form post gets a 303."""
+    stored = Comparison.objects.with_standings().filter(slug=slug).first()
+    if stored is not None and stored.is_live:
+        tools = stored.ordered_tools
+    else:
+        tools = pair_tools(slug)
+        if tools is None or pair_address(tools) != slug:
+            raise Http404(NOT_HERE)
+    reader = reader_from(request)
+
+    def refuse(status: int, problem: str) -> HttpResponse:
+        shown = stored if stored is not None and stored.is_live else None
+        shown = shown or Comparison.generated_for(
+            tools, {e.tool_id: e.vote_count for e in stored.entry_list} if stored else {}
+        )
+        context = {
+            "comparison": shown,
+            "my_vote": vote_of(comparison=stored, reader=reader),
+            "vote_problem": problem,
+        }
+        template = (
+            "comparisons/vote_block.html" if request.htmx else "comparisons/vote_problem.html"
+        )
+        return render(request, template, context, status=status)
+
+    if rate_limited(request, group="vote", rate=settings.VOTE_RATE):
+        return refuse(429, "You're voting faster than we can count. Wait a minute and try again.")
+    chosen = request.POST.get("tool")
+    tool = next((tool for tool in tools if tool.slug == chosen), None)
+    if tool is None:
+        return refuse(400, "Pick one of the tools in this comparison.")
+
+    comparison = stored if stored is not None else generated_comparison_get_or_create(tools)
+    reader = reader or reader_for_vote(request)
+    vote_cast(comparison=comparison, tool=tool, reader=reader)
+    if request.htmx:
+        fresh = Comparison.objects.with_standings().get(pk=comparison.pk)
+        context = {"comparison": fresh, "my_vote": tool.pk}
+        response = render(request, "comparisons/vote_block.html", context)
+    else:
+        response = redirect(f"/compare/{slug}/#vote")
+        response.status_code = 303
+    remember_reader(response, reader)
+    return response
+
+
+@require_safe
+def pick(request: HttpRequest) -> HttpResponse:
+    """The "compare any two" form: send the reader to the pair's canonical address."""
+    chosen = [request.GET.get("a", ""), request.GET.get("b", "")]
+    problem = ""
+    if any(chosen):
+        if chosen[0] == chosen[1]:
+            problem = "Pick two different tools."
+        elif (tools := pair_tools(f"{chosen[0]}-vs-{chosen[1]}")) is None:
+            problem = "Pick two tools from the lists."
+        else:
+            return redirect(f"/compare/{pair_address(tools)}/")
+    context = {"picker_tools": Tool.objects.for_picker(), "chosen": chosen, "problem": problem}
+    return render(request, "comparisons/pick.html", context, status=400 if problem else 200)

@@ -1,0 +1,20 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from comparisons.models import Category, Comparison, Tool
+
+HOME_LATEST = 9
+HOME_TRENDING = 5
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    published = Comparison.objects.published()
+    context = {
+        "comparisons": published.curated().latest_first().with_cards()[:HOME_LATEST],
+        "trending": published.trending().with_standings()[:HOME_TRENDING],
+        "categories": Category.objects.with_tool_counts(),
+        "picker_tools": Tool.objects.for_picker(),
+    }
+    return render(request, "comparisons/home.html", context)

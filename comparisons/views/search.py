@@ -1,0 +1,15 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from comparisons.search import search_everything
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Full results page; an htmx request (typing in the box) gets just the results partial."""
+    results = search_everything(request.GET.get("q"))
+    template = "comparisons/search.html#results" if request.htmx else "comparisons/search.html"
+    response = render(request, template, {"results": results})
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,32 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from comparisons.models import Comparison, Tool
+from comparisons.views.pagination import page_of
+
+ALTERNATIVES = 6
+
+
+@require_safe
+def tool_list(request: HttpRequest) -> HttpResponse:
+    tools = (
+        Tool.objects.published()
+        .with_panel_counts()
+        .select_related("category")
+        .prefetch_related("pricing_tiers")
+        .order_by("name", "id")
+    )
+    return render(request, "comparisons/tool_list.html", {"page": page_of(request, tools)})
+
+
+@require_safe
+def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tool = get_object_or_404(Tool.objects.published().with_profile(), slug=slug)
+    context = {
+        "tool": tool,
+        "comparisons": Comparison.objects.published().with_tool(tool).latest_first().with_cards(),
+        "alternatives": tool.alternatives()[:ALTERNATIVES],
+        "picker_tools": Tool.objects.for_picker(),
+    }
+    return render(request, "comparisons/tool_detail.html", context)
