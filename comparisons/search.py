@@ -107,6 +107,7 @@ def _postgres_search(queryset: QuerySet, query: str, *, name: str, text: tuple[s
                 output_field=FloatField(),
             ),
             closeness=TrigramSimilarity(Lower(name), Value(lowered)),
+            document=document,
             rank=SearchRank(document, prefixes),
         )
         .annotate(
@@ -117,7 +118,7 @@ def _postgres_search(queryset: QuerySet, query: str, *, name: str, text: tuple[s
                 output_field=IntegerField(),
             )
         )
-        .filter(Q(name_score__gte=NAME_THRESHOLD) | Q(rank__gt=0))
+        .filter(Q(name_score__gte=NAME_THRESHOLD) | Q(document=prefixes))
         .order_by(
             F("is_exact").desc(),
             F("name_score").desc(),

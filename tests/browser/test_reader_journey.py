@@ -45,7 +45,22 @@ def test_home_then_a_comparison(demo, make_page, screenshot):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["/", SMOL, "/reviewers/", "/compare/not-a-real-pair/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        SMOL,
+        "/reviewers/",
+        "/tools/",
+        "/tools/smolvlm2/",
+        "/categories/",
+        "/categories/vision-language-models/",
+        "/search/?q=smolvlm",
+        "/compare/",
+        "/compare/claude-vs-whisper-large-v3-turbo/",
+        "/compare/not-a-real-pair/",
+    ],
+)
 def test_pages_have_no_axe_violations(demo, make_page, path, scheme):
     page = make_page(color_scheme=scheme)
     page.goto(path)
@@ -57,7 +72,16 @@ def test_pages_have_no_axe_violations(demo, make_page, path, scheme):
 
 def test_phone_width_never_scrolls_sideways(demo, make_page, screenshot):
     page = make_page(width=390, height=844)
-    for path in ["/", SMOL, "/compare/chatgpt-vs-claude-vs-le-chat/", "/reviewers/"]:
+    for path in [
+        "/",
+        SMOL,
+        "/compare/chatgpt-vs-claude-vs-le-chat/",
+        "/reviewers/",
+        "/tools/",
+        "/tools/smolvlm2/",
+        "/categories/vision-language-models/",
+        "/search/?q=smol",
+    ]:
         response = page.goto(path)
         assert response.status == 200, path
         assert no_sideways_scroll(page), path

@@ -1,0 +1,365 @@
+"""Tools, categories, reviewers, any-pair pages, trending and the picker."""
+
+import datetime
+from urllib.parse import urlsplit
+
+import pytest
+import time_machine
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from comparisons.models import Comparison, ComparisonEntry, Tool, Vote
+from reviews.models import Verdict
+from tests.factories import (
+    CategoryFactory,
+    PricingTierFactory,
+    ReviewerFactory,
+    ScorecardFactory,
+    ToolFactory,
+    make_comparison,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def soup_of(response) -> BeautifulSoup:
+    assert response.status_code == 200, response.status_code
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def reader() -> Client:
+    return Client(headers={"x-forwarded-proto": "https"})
+
+
+# --- Any pair -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pair():
+    category = CategoryFactory(name="Speech", slug="speech")
+    whisper = ToolFactory(name="Whisper", slug="whisper", category=category)
+    deepgram = ToolFactory(name="Deepgram", slug="deepgram", category=category)
+    reviewer = ReviewerFactory(name="Ada")
+    ScorecardFactory(reviewer=reviewer, tool=whisper, verdict=Verdict.SHIP, quote="Runs anywhere.")
+    ScorecardFactory(
+        reviewer=reviewer, tool=deepgram, verdict=Verdict.SKIP, quote="Meters every minute."
+    )
+    PricingTierFactory(tool=deepgram, name="Pay as you go", price="0.0043", unit="min")
+    return whisper, deepgram
+
+
+def test_any_two_published_tools_have_a_generated_page(client, pair):
+    soup = soup_of(client.get("/compare/deepgram-vs-whisper/"))
+    assert soup.h1.get_text() == "Deepgram vs Whisper"
+    assert [card.h3.get_text(strip=True) for card in soup.select(".tool-card")] == [
+        "Deepgram",
+        "Whisper",
+    ]
+    assert "Runs anywhere." in soup.select_one("table.split").get_text()
+    assert "$0.0043/min" in soup.select_one("#pricing").get_text()
+    assert "Editor's verdict" not in soup.get_text()
+    assert soup.select_one("#vote form")["action"] == "/compare/deepgram-vs-whisper/vote/"
+    assert Comparison.objects.count() == 0  # nothing is stored by looking
+
+
+def test_a_generated_pair_without_votes_is_noindex(client, pair):
+    response = client.get("/compare/deepgram-vs-whisper/")
+    assert response.headers["X-Robots-Tag"] == "noindex"
+    assert soup_of(response).select_one('meta[name="robots"]')["content"] == "noindex"
+
+
+def test_reverse_order_redirects_permanently(client, pair):
+    response = client.get("/compare/whisper-vs-deepgram/")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/compare/deepgram-vs-whisper/"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/compare/whisper-vs-whisper/",
+        "/compare/whisper-vs-nothing/",
+        "/compare/whisper/",
+        "/compare/a-vs-b-vs-c/",
+        "/compare/deepgram-vs-whisper-vs-deepgram/",
+        "/compare/-vs-/",
+    ],
+)
+def test_addresses_that_are_not_a_pair_are_404(client, pair, address):
+    assert client.get(address).status_code == 404
+
+
+def test_an_unpublished_tool_has_no_pair_page(client, pair):
+    whisper, _ = pair
+    Tool.objects.filter(pk=whisper.pk).update(is_published=False)
+    assert client.get("/compare/deepgram-vs-whisper/").status_code == 404
+
+
+def test_a_published_curated_comparison_wins_over_generation(client, pair):
+    whisper, deepgram = pair
+    make_comparison(whisper, deepgram, verdict="Pick Whisper to self-host.")
+    response = client.get("/compare/deepgram-vs-whisper/")
+    soup = soup_of(response)
+    assert soup.h1.get_text() == "Whisper vs Deepgram"  # the editor's order
+    assert "Pick Whisper to self-host." in soup.get_text()
+    assert "X-Robots-Tag" not in response.headers
+
+
+def test_the_first_vote_stores_the_pair_as_a_generated_comparison(client, pair):
+    response = client.post("/compare/deepgram-vs-whisper/vote/", {"tool": "whisper"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/compare/deepgram-vs-whisper/#vote"
+    comparison = Comparison.objects.get()
+    assert comparison.kind == Comparison.Kind.GENERATED
+    assert comparison.is_live and comparison.slug == "deepgram-vs-whisper"
+    assert dict(comparison.entries.values_list("tool__slug", "vote_count")) == {
+        "deepgram": 0,
+        "whisper": 1,
+    }
+    page = client.get("/compare/deepgram-vs-whisper/")
+    assert "X-Robots-Tag" not in page.headers  # it has a vote now: worth indexing
+    assert "✓ Your vote: Whisper" in page.content.decode()
+    reader().post("/compare/deepgram-vs-whisper/vote/", {"tool": "deepgram"})
+    assert Comparison.objects.count() == 1 and Vote.objects.count() == 2
+
+
+def test_a_bad_vote_on_a_generated_pair_stores_nothing(client, pair):
+    assert client.post("/compare/deepgram-vs-whisper/vote/", {"tool": "nope"}).status_code == 400
+    assert client.post("/compare/whisper-vs-deepgram/vote/", {"tool": "whisper"}).status_code == 404
+    assert Comparison.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_votes_racing_on_a_new_pair_make_one_comparison(pair, settings):
+    from tests.comparisons.test_votes import run_at_once
+
+    settings.VOTE_RATE = "1000/m"
+    statuses = run_at_once(
+        12,
+        lambda i: (
+            reader().post("/compare/deepgram-vs-whisper/vote/", {"tool": "whisper"}).status_code
+        ),
+    )
+    assert statuses == [303] * 12
+    assert Comparison.objects.count() == 1
+    assert ComparisonEntry.objects.get(tool__slug="whisper").vote_count == 12
+
+
+# --- Picker ---------------------------------------------------------------------------------
+
+
+def test_the_picker_goes_to_the_canonical_pair(client, pair):
+    response = client.get("/compare/", {"a": "whisper", "b": "deepgram"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/compare/deepgram-vs-whisper/"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "message"),
+    [
+        ("whisper", "whisper", "two different"),
+        ("whisper", "nope", "from the lists"),
+        ("", "whisper", "from the lists"),
+    ],
+)
+def test_the_picker_explains_a_bad_choice(client, pair, a, b, message):
+    response = client.get("/compare/", {"a": a, "b": b})
+    assert response.status_code == 400
+    assert message in soup_of_any(response).select_one('[role="alert"]').get_text()
+
+
+def soup_of_any(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_the_picker_page_without_a_choice(client, pair):
+    soup = soup_of(client.get("/compare/"))
+    options = [
+        option["value"] for option in soup.select('select[name="a"] option') if option["value"]
+    ]
+    assert options == ["deepgram", "whisper"]
+
+
+# --- Tool, category and reviewer pages ------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue():
+    call_command("seed_demo")
+
+
+def test_tool_page_shows_card_pricing_scorecards_comparisons_alternatives_and_picker(
+    client, catalogue
+):
+    soup = soup_of(client.get("/tools/smolvlm2/"))
+    assert soup.h1.get_text() == "SmolVLM2"
+    assert len(soup.select(".scorecard")) == 4
+    assert "Prices checked" in soup.select_one("#pricing-heading").find_parent("section").get_text()
+    comparison_links = [a["href"] for a in soup.select(".comparison-card h3 a")]
+    assert "/compare/smolvlm2-vs-smolvlm2-2b/" in comparison_links
+    alternatives = [a["href"] for a in soup.select("#alternatives-heading ~ ul a")]
+    assert "/tools/smolvlm2-2b/" in alternatives and "/tools/smolvlm2/" not in alternatives
+    picker = soup.select_one("form.picker")
+    assert picker.select_one('input[name="a"]')["value"] == "smolvlm2"
+    assert "smolvlm2" not in [o["value"] for o in picker.select('select[name="b"] option')]
+
+
+def test_unknown_or_unpublished_tool_is_404(client, catalogue):
+    assert client.get("/tools/nope/").status_code == 404
+    Tool.objects.filter(slug="claude").update(is_published=False)
+    assert client.get("/tools/claude/").status_code == 404
+
+
+def test_category_ranks_by_panel_then_community_share(client):
+    category = CategoryFactory(slug="cat", name="Cat")
+    a, b, c = (
+        ToolFactory(name=name, slug=name.lower(), category=category)
+        for name in ["Able", "Baker", "Charlie"]
+    )
+    reviewers = [ReviewerFactory() for _ in range(2)]
+    for tool, verdicts in [(a, "ship skip"), (b, "ship skip"), (c, "ship ship")]:
+        for reviewer, verdict in zip(reviewers, verdicts.split(), strict=True):
+            ScorecardFactory(reviewer=reviewer, tool=tool, verdict=verdict)
+    comparison = make_comparison(a, b)
+    for choice in ["baker", "baker", "able"]:
+        reader().post(f"/compare/{comparison.slug}/vote/", {"tool": choice})
+    soup = soup_of(client.get("/categories/cat/"))
+    rows = [
+        [cell.get_text(strip=True) for cell in row.select("th, td")]
+        for row in soup.select("table.ranking tbody tr")
+    ]
+    assert rows == [
+        ["1", "Charlie", "100%", "—", "$20/mo"][:4] + rows[0][4:],
+        ["2", "Baker", "50%", "67%"] + rows[1][4:],
+        ["3", "Able", "50%", "33%"] + rows[2][4:],
+    ]
+    assert [a["href"] for a in soup.select(".comparison-card h3 a")] == [
+        comparison.get_absolute_url()
+    ]
+
+
+def test_category_index_and_unknown_category(client, catalogue):
+    soup = soup_of(client.get("/categories/"))
+    assert len(soup.select(".category-cards li")) >= 4
+    assert client.get("/categories/nope/").status_code == 404
+
+
+def test_reviewer_page_shows_lens_question_bio_ship_rate_and_history(client, catalogue):
+    soup = soup_of(client.get("/reviewers/"))
+    first = soup.select_one(".reviewer-card h2 a")["href"]
+    page = soup_of(client.get(first))
+    assert page.select_one(".question").get_text().strip("“”")
+    assert "Ship rate:" in page.get_text()
+    assert len(page.select(".history li")) == Tool.objects.count()
+    assert page.select_one(".history a")["href"].startswith("/tools/")
+
+
+def test_index_pages_paginate(client):
+    category = CategoryFactory()
+    for index in range(30):
+        ToolFactory(name=f"Tool {index:02}", slug=f"tool-{index:02}", category=category)
+    first = soup_of(client.get("/tools/"))
+    assert len(first.select(".tool-index li")) == 24
+    assert first.select_one('a[rel="next"]')["href"] == "?page=2"
+    second = soup_of(client.get("/tools/", {"page": 2}))
+    assert len(second.select(".tool-index li")) == 6
+    assert second.select_one('a[rel="prev"]')["href"] == "?page=1"
+    for junk in ["0", "999", "abc", "-1", "1e9", "🙂"]:
+        assert client.get("/tools/", {"page": junk}).status_code == 200
+
+
+# --- Home -----------------------------------------------------------------------------------
+
+
+def test_home_has_latest_trending_categories_and_picker(client, catalogue):
+    hot = Comparison.objects.get(slug="smolvlm2-vs-smolvlm2-2b")
+    old = Comparison.objects.exclude(pk=hot.pk).first()
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=9)):
+        for _ in range(5):
+            reader().post(f"/compare/{old.slug}/vote/", {"tool": old.ordered_tools[0].slug})
+    for _ in range(2):
+        reader().post(f"/compare/{hot.slug}/vote/", {"tool": "smolvlm2"})
+    soup = soup_of(client.get("/"))
+    trending = [a.get_text() for a in soup.select(".trending a")]
+    assert trending == ["SmolVLM2-2B vs SmolVLM2"]  # the older votes are outside the 7 days
+    assert len(soup.select(".category-chips a")) >= 4
+    assert soup.select_one('form.picker select[name="a"]') and soup.select_one(
+        'form.picker select[name="b"]'
+    )
+    assert len(soup.select(".comparison-card")) >= 6
+
+
+def test_every_printed_link_is_canonical(client, catalogue):
+    """Crawl the site from home: no internal link answers with a redirect or an error."""
+    reader().post("/compare/claude-vs-cursor/vote/", {"tool": "claude"})  # a generated pair
+    seen, queue = set(), ["/"]
+    while queue and len(seen) < 400:
+        path = queue.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path)
+        assert response.status_code == 200, f"{path} answered {response.status_code}"
+        for anchor in BeautifulSoup(response.content, "html.parser").select("a[href]"):
+            href = anchor["href"]
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith("#"):
+                continue
+            target = parts.path or path
+            if parts.query:
+                target += "?" + parts.query
+            if target.startswith("/admin/"):
+                continue
+            queue.append(target if target.startswith("/") else path)
+    assert "/compare/claude-vs-cursor/" in seen
+    assert len(seen) > 40
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+PAGE_QUERIES = {
+    "/": 7,  # latest: comparisons, entries, tools; trending: comparisons, entries; categories; picker
+    "/tools/": 3,  # count, tools, pricing tiers
+    "/tools/smolvlm2/": 9,  # tool, tiers, scorecards; comparisons, entries, tools; alternatives, tiers; picker
+    "/categories/": 2,  # count, categories
+    "/categories/vision-language-models/": 6,  # category; ranking, tiers; comparisons, entries, tools
+    "/reviewers/": 2,
+    # a generated pair: no stored comparison, no old address; tools, tiers, scorecards; related
+    "/compare/claude-vs-le-chat/": 6,
+}
+
+
+@pytest.mark.parametrize(("path", "queries"), PAGE_QUERIES.items())
+def test_page_query_counts_are_pinned_and_do_not_grow(
+    client, catalogue, django_assert_num_queries, path, queries
+):
+    reader().post("/compare/smolvlm2-vs-smolvlm2-2b/vote/", {"tool": "smolvlm2"})  # trending exists
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200
+    grow_catalogue()
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200
+
+
+def grow_catalogue():
+    from comparisons.models import Category
+
+    category = Category.objects.get(slug="vision-language-models")
+    tools = list(Tool.objects.filter(category=category))
+    extra = [ToolFactory(category=category) for _ in range(8)]
+    for tool in extra:
+        PricingTierFactory(tool=tool)
+    for reviewer in [ReviewerFactory() for _ in range(3)]:
+        for tool in tools + extra:
+            ScorecardFactory(reviewer=reviewer, tool=tool, verdict=Verdict.SKIP)
+    for tool in extra:
+        make_comparison(Tool.objects.get(slug="smolvlm2"), tool)
+        reader().post(
+            f"/compare/{comparison_slug_of('smolvlm2', tool.slug)}/vote/", {"tool": tool.slug}
+        )
+
+
+def comparison_slug_of(*slugs: str) -> str:
+    return "-vs-".join(sorted(slugs))
