@@ -232,8 +232,8 @@ def test_category_ranks_by_panel_then_community_share(client):
     ]
     assert rows == [
         ["1", "Charlie", "100%", "—", "$20/mo"][:4] + rows[0][4:],
-        ["2", "Baker", "50%", "67%"] + rows[1][4:],
-        ["3", "Able", "50%", "33%"] + rows[2][4:],
+        ["2", "Baker", "50%", "67%", *rows[1][4:]],
+        ["3", "Able", "50%", "33%", *rows[2][4:]],
     ]
     assert [a["href"] for a in soup.select(".comparison-card h3 a")] == [
         comparison.get_absolute_url()
