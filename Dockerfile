@@ -22,4 +22,6 @@ RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput \
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "compsite.wsgi", "--bind", "0.0.0.0:8000"]
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request as u; sys.exit(u.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]
+CMD ["gunicorn", "compsite.wsgi", "--config", "gunicorn.conf.py"]

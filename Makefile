@@ -55,7 +55,7 @@ deploy-prepare: $(VENV)/.synced
 	$(PY) manage.py collectstatic --noinput
 
 web: $(VENV)/.synced
-	$(VENV)/bin/gunicorn compsite.wsgi --bind 0.0.0.0:8000
+	$(VENV)/bin/gunicorn compsite.wsgi --config gunicorn.conf.py
 
 worker: $(VENV)/.synced
 	$(VENV)/bin/celery -A compsite worker --loglevel=INFO

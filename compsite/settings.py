@@ -136,9 +136,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Rate limits ----------------------------------------------------------------------------
 VOTE_RATE = read_rate("VOTE_RATE", default="30/m")
 SIGNUP_RATE = read_rate("SIGNUP_RATE", default="5/m")
-# The peer address gunicorn sees. Behind a proxy that is the proxy's address unless the proxy
-# rewrites it; a trusted X-Forwarded-For hop is the serving issue's to add.
-RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
+# The client's address: behind the TLS proxy (DEBUG off), the hop the proxy appended to
+# X-Forwarded-For; on a developer's machine, the peer address.
+RATELIMIT_IP_META_KEY = "compsite.ratelimits.client_ip"
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit knows only django-redis and memcached. Django's own RedisCache increments
     # atomically (Redis INCR), so it is sound; the local-memory cache is the embedded default for
@@ -205,11 +205,18 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 
 # --- Logging --------------------------------------------------------------------------------
+# One JSON object per line on stdout, for whatever collects the container's output.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

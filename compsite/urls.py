@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from compsite.health import healthz
+
 admin.site.site_header = "AI Tool Verdicts — editors"
 admin.site.site_title = "AI Tool Verdicts admin"
 admin.site.index_title = "Content"
@@ -9,4 +11,5 @@ urlpatterns = [
     path("", include("comparisons.urls")),
     path("reviewers/", include("reviews.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

@@ -86,3 +86,24 @@ def test_compose_database_credentials_match_its_url():
         url
         == f"postgres://{db['POSTGRES_USER']}:{db['POSTGRES_PASSWORD']}@db:5432/{db['POSTGRES_DB']}"
     )
+
+
+def test_services_have_health_checks_that_use_the_health_endpoint():
+    services = COMPOSE["services"]
+    for name in ("web", "worker", "db", "redis"):
+        assert services[name].get("healthcheck", {}).get("test"), f"{name} has no health check"
+    assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
+    assert "HEALTHCHECK" in DOCKERFILE and "/healthz" in DOCKERFILE
+    # The app waits for healthy data services instead of racing them.
+    assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert services["worker"]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_the_health_probe_host_is_allowed():
+    hosts = COMPOSE["services"]["web"]["environment"]["ALLOWED_HOSTS"].split(",")
+    assert "127.0.0.1" in hosts
+
+
+def test_web_runs_gunicorn_with_its_config_file():
+    assert "--config gunicorn.conf.py" in make_recipe("web")[0]
+    assert (ROOT / "gunicorn.conf.py").exists()

@@ -1,0 +1,118 @@
+"""The production settings checklist, asserted on real responses (DEBUG is off in tests)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from compsite.ratelimits import client_ip
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db
+
+
+def test_deploy_check_passes_with_only_the_designed_variables():
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO", "DEBUG"))
+    }
+    env.update(
+        SECRET_KEY="k7#Qm2!vR9@xL4$wT8^zB1&nF6*pJ3(hD5)sG0-yC8=eU2+aK7_iO4;uM9:tN1",
+        DATABASE_URL="postgres://app@db.internal:5432/verdicts",
+        REDIS_URL="redis://cache.internal:6379/0",
+        EMAIL_URL="smtp://mail.internal:25",
+        SITE_URL="https://verdicts.example",
+        ALLOWED_HOSTS="verdicts.example",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_plain_http_is_redirected_to_https():
+    response = Client().get("/tools/")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "https://testserver/tools/"
+
+
+def test_health_probe_is_not_redirected():
+    assert Client().get("/healthz").status_code in (200, 503)
+
+
+def test_security_headers_on_a_page(client):
+    response = client.get("/")
+    headers = response.headers
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    csp = headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert directives["script-src"].startswith("'self'")
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+
+
+def test_nonce_in_the_header_matches_the_page(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    if "'nonce-" in csp:
+        nonce = csp.split("'nonce-", 1)[1].split("'", 1)[0]
+        assert f'nonce="{nonce}"'.encode() in response.content
+
+
+def test_no_inline_executable_script_on_public_pages(client):
+    from bs4 import BeautifulSoup
+
+    for path in ["/", "/tools/", "/categories/", "/reviewers/", "/search/?q=x", "/compare/"]:
+        soup = BeautifulSoup(client.get(path).content, "html.parser")
+        for script in soup.find_all("script"):
+            assert script.get("src") or script.get("type") == "application/ld+json", (path, script)
+
+
+def test_cookies_are_secure(client):
+    from tests.factories import ToolFactory, make_comparison
+
+    comparison = make_comparison(ToolFactory(slug="a1"), ToolFactory(slug="b1"))
+    page = client.get(comparison.get_absolute_url())
+    assert page.cookies["csrftoken"]["secure"] is True
+    vote = client.post(f"/compare/{comparison.slug}/vote/", {"tool": "a1"})
+    assert vote.cookies["reader"]["secure"] is True
+
+
+def test_csrf_trusts_the_site_origin(settings):
+    from tests.factories import ToolFactory, make_comparison
+
+    settings.SITE_URL = "https://verdicts.example"
+    settings.CSRF_TRUSTED_ORIGINS = ["https://verdicts.example"]
+    settings.ALLOWED_HOSTS = ["verdicts.example"]
+    comparison = make_comparison(ToolFactory(slug="a2"), ToolFactory(slug="b2"))
+    browser = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
+    page = browser.get(comparison.get_absolute_url(), HTTP_HOST="verdicts.example")
+    token = page.cookies["csrftoken"].value
+    ok = browser.post(
+        f"/compare/{comparison.slug}/vote/", {"tool": "a2", "csrfmiddlewaretoken": token},
+        HTTP_HOST="verdicts.example", headers={"origin": "https://verdicts.example"},
+    )  # fmt: skip
+    assert ok.status_code == 303
+    forged = browser.post(
+        f"/compare/{comparison.slug}/vote/", {"tool": "a2", "csrfmiddlewaretoken": token},
+        HTTP_HOST="verdicts.example", headers={"origin": "https://evil.example"},
+    )  # fmt: skip
+    assert forged.status_code == 403
+
+
+def test_rate_limits_count_the_proxy_appended_address(rf, settings):
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == "203.0.113.7"
+    forged = rf.get("/", HTTP_X_FORWARDED_FOR="not-an-ip", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(forged) == "10.0.0.2"
+    settings.SECURE_PROXY_SSL_HEADER = None
+    assert client_ip(request) == "10.0.0.2"
