@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ComparisonsConfig(AppConfig):
     name = "comparisons"
     verbose_name = "Comparisons"
+
+    def ready(self) -> None:
+        from comparisons import signals
+
+        signals.connect()

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
 
 from comparisons.models import Comparison, ComparisonEntry, Tool, Vote
+from compsite import pagecache
 
 READER_COOKIE = "reader"
 READER_COOKIE_SALT = "comparisons.vote.reader-cookie"
@@ -74,47 +75,57 @@ class Outcome(StrEnum):
 
 def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
     """Record ``reader``'s choice of ``tool``: a first vote adds one, a change moves one."""
-    entries = ComparisonEntry.objects.filter(comparison=comparison)
     with transaction.atomic():
-        existing = (
-            Vote.objects.select_for_update()
-            .filter(comparison=comparison, reader_hash=reader.hash)
-            .first()
-        )
-        if existing is None:
-            try:
-                with transaction.atomic():
-                    Vote.objects.create(comparison=comparison, tool=tool, reader_hash=reader.hash)
-            except IntegrityError:
-                # The same reader's concurrent request inserted first: theirs is the vote.
-                existing = (
-                    Vote.objects.select_for_update()
-                    .filter(comparison=comparison, reader_hash=reader.hash)
-                    .get()
-                )
-            else:
-                entries.filter(tool=tool).update(vote_count=F("vote_count") + 1)
-                return Outcome.CAST
-        if existing.tool_id == tool.pk:
-            return Outcome.UNCHANGED
-        # One statement moves the vote, so the two counts never disagree with the rows.
-        entries.filter(tool_id__in=[existing.tool_id, tool.pk]).update(
-            vote_count=Case(
-                When(tool_id=tool.pk, then=F("vote_count") + 1),
-                default=F("vote_count") - 1,
+        outcome = _record(comparison, tool, reader)
+        if outcome != Outcome.UNCHANGED:
+            # Pages showing these counts are cached under these versions: move them on commit.
+            pagecache.bump(f"votes:{comparison.slug}")
+            pagecache.bump("votes")
+    return outcome
+
+
+def _record(comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
+    """The vote itself; runs inside ``vote_cast``'s transaction."""
+    entries = ComparisonEntry.objects.filter(comparison=comparison)
+    existing = (
+        Vote.objects.select_for_update()
+        .filter(comparison=comparison, reader_hash=reader.hash)
+        .first()
+    )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                Vote.objects.create(comparison=comparison, tool=tool, reader_hash=reader.hash)
+        except IntegrityError:
+            # The same reader's concurrent request inserted first: theirs is the vote.
+            existing = (
+                Vote.objects.select_for_update()
+                .filter(comparison=comparison, reader_hash=reader.hash)
+                .get()
             )
+        else:
+            entries.filter(tool=tool).update(vote_count=F("vote_count") + 1)
+            return Outcome.CAST
+    if existing.tool_id == tool.pk:
+        return Outcome.UNCHANGED
+    # One statement moves the vote, so the two counts never disagree with the rows.
+    entries.filter(tool_id__in=[existing.tool_id, tool.pk]).update(
+        vote_count=Case(
+            When(tool_id=tool.pk, then=F("vote_count") + 1),
+            default=F("vote_count") - 1,
         )
-        existing.tool = tool
-        existing.save(update_fields=["tool", "updated_at"])
-        return Outcome.MOVED
+    )
+    existing.tool = tool
+    existing.save(update_fields=["tool", "updated_at"])
+    return Outcome.MOVED
 
 
-def vote_of(*, comparison: Comparison | None, reader: Reader | None) -> int | None:
+def vote_of(*, comparison_id: int | None, reader: Reader | None) -> int | None:
     """The id of the tool this reader voted for here, if any (one query, none without a cookie)."""
-    if reader is None or comparison is None or comparison.pk is None:
+    if reader is None or comparison_id is None:
         return None
     return (
-        Vote.objects.filter(comparison=comparison, reader_hash=reader.hash)
+        Vote.objects.filter(comparison_id=comparison_id, reader_hash=reader.hash)
         .values_list("tool_id", flat=True)
         .first()
     )

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from comparisons.models import Category, Comparison, Tool
 from comparisons.views.pagination import page_of
+from compsite import pagecache
 
 
 @require_safe
@@ -16,6 +17,9 @@ def category_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@pagecache.shared_page(
+    name=lambda slug: f"category:{slug}", versions=lambda slug: [pagecache.CONTENT, "votes"]
+)
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     context = {

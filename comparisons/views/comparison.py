@@ -6,17 +6,33 @@ from django.http import (
     HttpResponsePermanentRedirect,
 )
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
 from comparisons.models import Comparison, ComparisonRedirect, Tool
 from comparisons.pairs import generated_comparison_get_or_create, pair_address, pair_tools
 from comparisons.voting import reader_for_vote, reader_from, remember_reader, vote_cast, vote_of
+from compsite import pagecache
 from compsite.ratelimits import rate_limited
 
 NOT_HERE = "No comparison lives at this address."
 
 
+def _vote_mark(request: HttpRequest, page: pagecache.CachedPage) -> dict[str, str]:
+    """Swap the shared page's vote block for the one marking this reader's choice."""
+    blocks = page.data.get("vote_blocks", {})
+    my_vote = vote_of(comparison_id=page.data.get("comparison_id"), reader=reader_from(request))
+    if my_vote is None or str(my_vote) not in blocks:
+        return {}
+    return {blocks["none"]: blocks[str(my_vote)]}
+
+
 @require_safe
+@pagecache.shared_page(
+    name=lambda slug: f"comparison:{slug}",
+    versions=lambda slug: [pagecache.CONTENT, f"votes:{slug}"],
+    personalise=_vote_mark,
+)
 def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A stored comparison readers may see, else the generated page of any two published tools."""
     stored = Comparison.objects.with_page_data().filter(slug=slug).first()
@@ -35,17 +51,34 @@ def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
         counts = {entry.tool_id: entry.vote_count for entry in stored.entry_list} if stored else {}
         comparison = Comparison.generated_for(tools, counts)
 
+    shared = getattr(request, "shared_render", False)
+    stored_id = stored.pk if stored is not None else None
     context = {
         "comparison": comparison,
         "related": comparison.related(),
         "preview": comparison is stored and not stored.is_live,
-        "my_vote": vote_of(comparison=stored, reader=reader_from(request)),
-        "picker_tools": None,
+        "my_vote": None
+        if shared
+        else vote_of(comparison_id=stored_id, reader=reader_from(request)),
     }
     response = render(request, "comparisons/detail.html", context)
     if context["preview"] or not comparison.is_indexable:
         response.headers["X-Robots-Tag"] = "noindex"
+    if shared and stored_id is not None:
+        response.page_data = {
+            "comparison_id": stored_id,
+            "vote_blocks": _vote_blocks(request, context),
+        }
     return response
+
+
+def _vote_blocks(request: HttpRequest, context: dict) -> dict[str, str]:
+    """The vote block as each reader could see it: no vote yet, or a vote for each tool."""
+    blocks = {"none": render_to_string("comparisons/detail.html#vote", context, request)}
+    for tool in context["comparison"].ordered_tools:
+        marked = {**context, "my_vote": tool.pk}
+        blocks[str(tool.pk)] = render_to_string("comparisons/detail.html#vote", marked, request)
+    return blocks
 
 
 @require_POST
@@ -67,7 +100,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         )
         context = {
             "comparison": shown,
-            "my_vote": vote_of(comparison=stored, reader=reader),
+            "my_vote": vote_of(comparison_id=stored.pk if stored else None, reader=reader),
             "vote_problem": problem,
         }
         template = (

@@ -3,12 +3,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from comparisons.models import Category, Comparison, Tool
+from compsite import pagecache
 
 HOME_LATEST = 9
 HOME_TRENDING = 5
 
 
 @require_safe
+@pagecache.shared_page(name=lambda: "home", versions=lambda: [pagecache.CONTENT, "votes"])
 def home(request: HttpRequest) -> HttpResponse:
     published = Comparison.objects.published()
     context = {

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from comparisons.models import Comparison, Tool
 from comparisons.views.pagination import page_of
+from compsite import pagecache
 
 ALTERNATIVES = 6
 
@@ -21,6 +22,9 @@ def tool_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@pagecache.shared_page(
+    name=lambda slug: f"tool:{slug}", versions=lambda slug: [pagecache.CONTENT, "votes"]
+)
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tool = get_object_or_404(Tool.objects.published().with_profile(), slug=slug)
     context = {
