@@ -63,6 +63,12 @@ worker: $(VENV)/.synced
 beat: $(VENV)/.synced
 	$(VENV)/bin/celery -A compsite beat --loglevel=INFO --schedule /tmp/celerybeat-schedule
 
+# The benchmark (not part of `make test`): writes bench/RESULTS.md.
+bench: $(VENV)/.synced
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo -n apt-get install -y -qq wrk; fi; }
+	$(PY) -m bench.run
+
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -1,0 +1,359 @@
+"""`make bench`: the production setup under load, measured against a bare Django view.
+
+Starts its own Postgres database, its own redis-server and two gunicorns with the project's
+gunicorn.conf.py (the site with DEBUG off, and bench/baresite.py), loads the large demo, drives
+each page with wrk from a separate process, and writes bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+WORKERS = os.environ.get("BENCH_WORKERS", "4")
+ADMIN_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+DATABASE = "aitv_bench"
+TARGETS = {"comparison page": 0.6, "home page": 0.5, "tool page": 0.5, "vote POST": 0.25}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+@dataclass
+class Row:
+    name: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    queries: str
+    errors: int = 0
+
+
+class Bench:
+    def __init__(self) -> None:
+        self.processes: list[subprocess.Popen] = []
+        self.site_port, self.bare_port, self.redis_port = free_port(), free_port(), free_port()
+        self.site = f"http://127.0.0.1:{self.site_port}"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))},
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCD",
+            "DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + f"/{DATABASE}",
+            "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+            "SITE_URL": f"https://127.0.0.1:{self.site_port}",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            # The benchmark is one client address: the vote limit would turn it into a 429 test.
+            "VOTE_RATE": "100000000/m",
+            "WEB_CONCURRENCY": WORKERS,
+        }
+
+    # --- set-up -----------------------------------------------------------------------------
+    def start(self, command: list[str], port: int | None = None, **kwargs) -> subprocess.Popen:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            **kwargs,
+        )
+        self.processes.append(process)
+        if port:
+            wait_for_port(port)
+        return process
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+
+    def prepare(self) -> dict:
+        import psycopg
+
+        say("creating the benchmark database")
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {DATABASE}")
+        redis = shutil.which("redis-server")
+        self.start(
+            [
+                redis,
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            self.redis_port,
+        )
+        self.manage("migrate", "--noinput")
+        self.manage("collectstatic", "--noinput")
+        say("loading the large demo (200 tools, 100 comparisons, 100,000 votes)")
+        code = "import django, json, random; django.setup(); from bench.largedemo import load; print(json.dumps(load(random.Random(7))))"
+        out = subprocess.run(
+            [PYTHON, "-c", code],
+            cwd=ROOT,
+            env={**self.env, "DJANGO_SETTINGS_MODULE": "compsite.settings"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def serve(self) -> None:
+        gunicorn = str(BIN / "gunicorn")
+        self.start(
+            [
+                gunicorn,
+                "compsite.wsgi",
+                "--config",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{self.site_port}",
+                "--access-logfile",
+                "/dev/null",
+            ],
+            self.site_port,
+        )
+        self.start(
+            [
+                gunicorn,
+                "bench.baresite:application",
+                "--config",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{self.bare_port}",
+                "--access-logfile",
+                "/dev/null",
+            ],
+            self.bare_port,
+        )
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    # --- measuring --------------------------------------------------------------------------
+    def wrk(self, url: str, script: str | None = None) -> tuple[float, float, float, int]:
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION}s",
+            "--latency",
+            "-H",
+            "X-Forwarded-Proto: https",
+        ]
+        if script:
+            command += ["-s", script]
+        subprocess.run(
+            command[:4] + ["-d2s"] + command[5:] + [url], capture_output=True, check=True
+        )  # warm-up
+        output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        latency = {
+            m.group(1): to_ms(m.group(2))
+            for m in re.finditer(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE)
+        }
+        errors = (
+            int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
+        )
+        return rps, latency["50"], latency["99"], errors
+
+    def queries(self, paths: dict[str, str], vote: tuple[str, str]) -> dict[str, str]:
+        """Queries per request in the steady state (second request, warm cache), in-process."""
+        code = f"""
+import django, json
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+paths = {paths!r}
+out = {{}}
+client = Client(headers={{"x-forwarded-proto": "https"}}, HTTP_HOST="127.0.0.1")
+for name, path in paths.items():
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200, path
+    out[name] = len(ctx)
+slug, tool = {vote!r}
+with CaptureQueriesContext(connection) as ctx:
+    assert Client(headers={{"x-forwarded-proto": "https"}}, HTTP_HOST="127.0.0.1").post(f"/compare/{{slug}}/vote/", {{"tool": tool}}).status_code == 303
+out["vote POST"] = len(ctx)
+print(json.dumps(out))
+"""
+        result = subprocess.run(
+            [PYTHON, "-c", code],
+            cwd=ROOT,
+            env={**self.env, "DJANGO_SETTINGS_MODULE": "compsite.settings"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return {
+            name: str(count)
+            for name, count in json.loads(result.stdout.strip().splitlines()[-1]).items()
+        }
+
+    def vote_script(self, slug: str, tool: str) -> str:
+        """A wrk script posting a fresh reader's vote: each request inserts a vote row."""
+        jar = CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        request = urllib.request.Request(
+            f"{self.site}/compare/{slug}/", headers={"X-Forwarded-Proto": "https"}
+        )
+        html = opener.open(request).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        cookie = next(c.value for c in jar if c.name == "csrftoken")
+        script = Path(tempfile.mkstemp(suffix=".lua")[1])
+        script.write_text(
+            'wrk.method = "POST"\n'
+            f'wrk.body = "tool={tool}&csrfmiddlewaretoken={token}"\n'
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            f'wrk.headers["Cookie"] = "csrftoken={cookie}"\n'
+            f'wrk.headers["Referer"] = "https://127.0.0.1:{self.site_port}/compare/{slug}/"\n'
+        )
+        return str(script)
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    memory = ""
+    if Path("/proc/meminfo").exists():
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f", {kb / 1024 / 1024:.0f} GiB"
+    return f"{platform.system()} {platform.machine()}, {cpus} cores{memory}, Python {platform.python_version()}"
+
+
+def commit() -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return result.stdout.strip() or "unknown"
+
+
+def write_results(rows: list[Row], bare: Row, data: dict, send_rows: list[str]) -> Path:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- Date: {datetime.datetime.now(datetime.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- Commit: {commit()}",
+        f"- Machine: {machine()}",
+        f"- Load: wrk, 2 threads, {CONNECTIONS} connections, {DURATION} s per row after a 2 s warm-up; gunicorn with gunicorn.conf.py, {WORKERS} workers",
+        f"- Data: {data['tools']} tools, {data['comparisons']} comparisons, {data['votes']:,} votes",
+        f"- Bare Django view: {bare.rps:.0f} requests/s (p50 {bare.p50_ms:.2f} ms, p99 {bare.p99_ms:.2f} ms)",
+        "",
+        "| endpoint | requests/s | ratio to bare | target | p50 ms | p99 ms | p99/p50 | queries/request | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in [bare, *rows]:
+        ratio = row.rps / bare.rps
+        target = TARGETS.get(row.name)
+        lines.append(
+            f"| {row.name} | {row.rps:.0f} | {ratio:.2f} | {'≥ %.2f' % target if target else '—'} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.p99_ms / row.p50_ms:.1f} | {row.queries} | {row.errors} |"
+        )
+    lines += ["", *send_rows]
+    path = ROOT / "bench" / "RESULTS.md"
+    path.write_text("\n".join(lines).rstrip() + "\n")
+    return path
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: `make bench` installs Debian's wrk package")
+    bench = Bench()
+    try:
+        data = bench.prepare()
+        say(f"data: {data}")
+        bench.serve()
+        from_slug = "smolvlm2-vs-smolvlm2-2b"
+        paths = {
+            "home page": "/",
+            "comparison page": f"/compare/{from_slug}/",
+            "tool page": "/tools/smolvlm2/",
+            "search": "/search/?q=smolvlm",
+        }
+        vote_slug, vote_tool = from_slug, "smolvlm2"
+        counts = bench.queries(paths, (vote_slug, vote_tool))
+        say(f"queries per request: {counts}")
+        say("bare Django view")
+        bare = Row(
+            "bare Django view", *bench.wrk(f"http://127.0.0.1:{bench.bare_port}/")[:3], queries="0"
+        )
+        rows = []
+        for name, path in paths.items():
+            say(name)
+            rps, p50, p99, errors = bench.wrk(bench.site + path)
+            rows.append(Row(name, rps, p50, p99, counts[name], errors))
+        say("vote POST (a new reader each time: every request inserts a vote)")
+        script = bench.vote_script(vote_slug, vote_tool)
+        rps, p50, p99, errors = bench.wrk(f"{bench.site}/compare/{vote_slug}/vote/", script)
+        rows.append(Row("vote POST", rps, p50, p99, counts["vote POST"], errors))
+        send_rows = []
+        if (ROOT / "bench" / "send.py").exists():
+            from bench.send import run as run_send
+
+            send_rows = run_send(bench)
+        path = write_results(rows, bare, data, send_rows)
+        print(path.read_text())
+    finally:
+        bench.stop()
+
+
+if __name__ == "__main__":
+    main()
