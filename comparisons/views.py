@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from comparisons.models import Comparison, ComparisonRedirect
+from comparisons.lookups import mark_preview, redirect_moved, visible_comparison
+from comparisons.models import Comparison
 from comparisons.voting import reader_for_vote, reader_from, remember_reader, vote_cast, vote_of
 from compsite.ratelimits import rate_limited
 
@@ -18,19 +19,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    comparison = Comparison.objects.with_page_data().filter(slug=slug).first()
+    comparison = visible_comparison(request, slug, Comparison.objects.with_page_data())
     if comparison is None:
-        moved = (
-            ComparisonRedirect.objects.select_related("comparison").filter(old_slug=slug).first()
-        )
-        if moved is None:
-            raise Http404("No comparison lives at this address.")
-        return HttpResponsePermanentRedirect(moved.comparison.get_absolute_url())
+        return redirect_moved(slug, Comparison.get_absolute_url)
 
     preview = not comparison.is_live
-    if preview and not request.user.is_staff:
-        raise Http404("No comparison lives at this address.")
-
     context = {
         "comparison": comparison,
         "related": comparison.related(),
@@ -38,9 +31,7 @@ def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "my_vote": vote_of(comparison=comparison, reader=reader_from(request)),
     }
     response = render(request, "comparisons/detail.html", context)
-    if preview:
-        response.headers["X-Robots-Tag"] = "noindex"
-    return response
+    return mark_preview(response) if preview else response
 
 
 @require_POST

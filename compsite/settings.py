@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # its sitemap.xml template; compsite/sitemaps.py uses SITE_URL
     "django_htmx",
     "django_ratelimit",
     "comparisons",

@@ -27,6 +27,11 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        # Built from the slug, not reverse(): DESIGN.md fixes the address, and links to it (feeds,
+        # the sitemap, JSON-LD) must not depend on what the URL pattern serving it is named.
+        return f"/categories/{self.slug}/"
+
 
 class ToolQuerySet(models.QuerySet):
     def published(self) -> ToolQuerySet:
@@ -76,6 +81,10 @@ class Tool(models.Model):
                 for comparison in self.comparisons.all():
                     comparison.refresh_identity()
         self._loaded_slug, self._loaded_name = self.slug, self.name
+
+    def get_absolute_url(self) -> str:
+        # From the slug, not reverse(), for the same reason as Category.get_absolute_url().
+        return f"/tools/{self.slug}/"
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
