@@ -9,13 +9,15 @@ through this module.
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.encoding import iri_to_uri
 
 
 def absolute(path: str) -> str:
     """``SITE_URL`` + ``path``, where ``path`` is a site path such as ``reverse()`` returns."""
     if not path.startswith("/") or path.startswith("//"):
         raise ValueError(f"Expected a path on this site starting with one '/', got {path!r}.")
-    return settings.SITE_URL + path
+    # reverse() already percent-encodes; a request's path may hold non-ASCII letters.
+    return settings.SITE_URL + iri_to_uri(path)
 
 
 def site_host() -> str:
