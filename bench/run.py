@@ -197,7 +197,7 @@ class Bench:
         if script:
             command += ["-s", script]
         subprocess.run(
-            command[:4] + ["-d2s"] + command[5:] + [url], capture_output=True, check=True
+            [*command[:4], "-d2s", *command[5:], url], capture_output=True, check=True
         )  # warm-up
         output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -305,7 +305,7 @@ def write_results(rows: list[Row], bare: Row, data: dict, send_rows: list[str]) 
         ratio = row.rps / bare.rps
         target = TARGETS.get(row.name)
         lines.append(
-            f"| {row.name} | {row.rps:.0f} | {ratio:.2f} | {'≥ %.2f' % target if target else '—'} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.p99_ms / row.p50_ms:.1f} | {row.queries} | {row.errors} |"
+            f"| {row.name} | {row.rps:.0f} | {ratio:.2f} | {f'≥ {target:.2f}' if target else '—'} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.p99_ms / row.p50_ms:.1f} | {row.queries} | {row.errors} |"
         )
     lines += ["", *send_rows]
     path = ROOT / "bench" / "RESULTS.md"

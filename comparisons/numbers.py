@@ -19,3 +19,8 @@ def format_amount(price: Decimal) -> str:
     if price == price.to_integral_value():
         return f"${int(price):,}"
     return f"${price.normalize():f}"
+
+
+def plain_decimal(value: Decimal) -> str:
+    """``Decimal("20.0000")`` -> ``"20"``: exact, for machine-readable prices (never a float)."""
+    return f"{value.normalize():f}"

@@ -1,5 +1,8 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
+from comparisons.sharing import views as sharing
+from comparisons.sharing.feeds import CategoryComparisonFeed, ComparisonFeed
 from comparisons.views import categories, comparison, home, search, tools
 
 app_name = "comparisons"
@@ -9,9 +12,18 @@ urlpatterns = [
     path("compare/", comparison.pick, name="pick"),
     path("compare/<slug:slug>/", comparison.comparison_detail, name="detail"),
     path("compare/<slug:slug>/vote/", comparison.vote, name="vote"),
+    # Slugs never contain a dot, so "<slug>.json" cannot be mistaken for a page address.
+    path("compare/<slug:slug>.json", sharing.comparison_data, name="data"),
+    path("compare/<slug:slug>/share.png", sharing.share_image, name="share_image"),
     path("tools/", tools.tool_list, name="tools"),
     path("tools/<slug:slug>/", tools.tool_detail, name="tool"),
     path("categories/", categories.category_list, name="categories"),
     path("categories/<slug:slug>/", categories.category_detail, name="category"),
     path("search/", search.search, name="search"),
+    path("feeds/comparisons/", require_safe(ComparisonFeed()), name="feed"),
+    path(
+        "feeds/categories/<slug:slug>/",
+        require_safe(CategoryComparisonFeed()),
+        name="category_feed",
+    ),
 ]

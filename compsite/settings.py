@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",  # its sitemap.xml template; compsite/sitemaps.py uses SITE_URL
     "django_htmx",
     "django_ratelimit",
     "comparisons",

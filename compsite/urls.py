@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
+from compsite import pages
 from compsite.health import healthz
+from compsite.sitemaps import SITEMAPS
 
 admin.site.site_header = "AI Tool Verdicts — editors"
 admin.site.site_title = "AI Tool Verdicts admin"
@@ -10,6 +14,10 @@ admin.site.index_title = "Content"
 urlpatterns = [
     path("", include("comparisons.urls")),
     path("reviewers/", include("reviews.urls")),
+    path("about/", pages.about, name="about"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("robots.txt", pages.robots_txt, name="robots"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

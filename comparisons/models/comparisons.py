@@ -130,6 +130,12 @@ class Comparison(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("comparisons:detail", kwargs={"slug": self.slug})
 
+    def get_data_url(self) -> str:
+        return reverse("comparisons:data", kwargs={"slug": self.slug})
+
+    def get_share_image_url(self) -> str:
+        return reverse("comparisons:share_image", kwargs={"slug": self.slug})
+
     @property
     def is_live(self) -> bool:
         return (
@@ -167,6 +173,14 @@ class Comparison(models.Model):
     def entry_list(self) -> list[ComparisonEntry]:
         """The entries in order; prefetch them (``with_cards``, ``with_page_data``…)."""
         return list(self.entries.all())
+
+    @property
+    def summary(self) -> str:
+        """One sentence saying what the page offers: its meta description, feed and JSON-LD."""
+        return (
+            f"{self.title} compared side by side: the panel's ship-or-skip verdicts, "
+            "entry prices and the community vote."
+        )
 
     @property
     def ordered_tools(self) -> list[Tool]:

@@ -1,21 +1,15 @@
 from django.conf import settings
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponsePermanentRedirect,
-)
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
-from comparisons.models import Comparison, ComparisonRedirect, Tool
+from comparisons.lookups import NOT_FOUND, comparison_at, is_preview, mark_preview
+from comparisons.models import Comparison, Tool
 from comparisons.pairs import generated_comparison_get_or_create, pair_address, pair_tools
 from comparisons.voting import reader_for_vote, reader_from, remember_reader, vote_cast, vote_of
 from compsite import pagecache
 from compsite.ratelimits import rate_limited
-
-NOT_HERE = "No comparison lives at this address."
 
 
 def _vote_mark(request: HttpRequest, page: pagecache.CachedPage) -> dict[str, str]:
@@ -35,34 +29,30 @@ def _vote_mark(request: HttpRequest, page: pagecache.CachedPage) -> dict[str, st
 )
 def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A stored comparison readers may see, else the generated page of any two published tools."""
-    stored = Comparison.objects.with_page_data().filter(slug=slug).first()
-    if stored is not None and (stored.is_live or request.user.is_staff):
-        comparison = stored
-    else:
-        moved = ComparisonRedirect.objects.select_related("comparison").filter(old_slug=slug)
-        if (moved := moved.first()) is not None:
-            return HttpResponsePermanentRedirect(moved.comparison.get_absolute_url())
-        tools = pair_tools(slug, Tool.objects.with_profile())
-        if tools is None:
-            raise Http404(NOT_HERE)
-        if pair_address(tools) != slug:
-            return HttpResponsePermanentRedirect(f"/compare/{pair_address(tools)}/")
-        # An editor's draft of this pair stays invisible, but the votes kept on it still count.
-        counts = {entry.tool_id: entry.vote_count for entry in stored.entry_list} if stored else {}
-        comparison = Comparison.generated_for(tools, counts)
+    stored, comparison = comparison_at(
+        request,
+        slug,
+        Comparison.get_absolute_url,
+        Comparison.objects.with_page_data(),
+        Tool.objects.with_profile(),
+    )
+    if isinstance(comparison, HttpResponse):
+        return comparison
 
     shared = getattr(request, "shared_render", False)
     stored_id = stored.pk if stored is not None else None
     context = {
         "comparison": comparison,
         "related": comparison.related(),
-        "preview": comparison is stored and not stored.is_live,
+        "preview": is_preview(stored, comparison),
         "my_vote": None
         if shared
         else vote_of(comparison_id=stored_id, reader=reader_from(request)),
     }
     response = render(request, "comparisons/detail.html", context)
-    if context["preview"] or not comparison.is_indexable:
+    if context["preview"]:
+        mark_preview(response)
+    elif not comparison.is_indexable:
         response.headers["X-Robots-Tag"] = "noindex"
     if shared and stored_id is not None:
         response.page_data = {
@@ -90,7 +80,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         tools = pair_tools(slug)
         if tools is None or pair_address(tools) != slug:
-            raise Http404(NOT_HERE)
+            raise Http404(NOT_FOUND)
     reader = reader_from(request)
 
     def refuse(status: int, problem: str) -> HttpResponse:

@@ -1,0 +1,57 @@
+"""The comparison an address names, as the current reader may see it.
+
+The page, its JSON version and its share image answer the same way:
+- a stored comparison readers may see (live, or any to staff, as an unindexed preview);
+- an address a comparison used to have: a permanent redirect to the same view at the new one;
+- any two published tools: their generated comparison (reverse order redirects permanently),
+  which also stands in for an editor's draft of the pair that readers may not see;
+- anything else: 404.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.utils.cache import patch_cache_control
+
+from comparisons.models import Comparison, ComparisonRedirect, Tool
+from comparisons.pairs import pair_address, pair_tools
+
+NOT_FOUND = "No comparison lives at this address."
+
+
+def comparison_at(
+    request: HttpRequest,
+    slug: str,
+    url_of: Callable[[Comparison], str],
+    comparisons: QuerySet[Comparison],
+    tools: QuerySet[Tool],
+) -> tuple[Comparison | None, Comparison | HttpResponse]:
+    """``(stored, shown)``: the stored comparison at ``slug`` if any, and what to show for it
+    (a comparison, or a redirect). ``comparisons`` and ``tools`` carry the caller's prefetches."""
+    stored = comparisons.filter(slug=slug).first()
+    # Only a comparison that is not live costs the user lookup (a session query).
+    if stored is not None and (stored.is_live or request.user.is_staff):
+        return stored, stored
+    moved = ComparisonRedirect.objects.select_related("comparison").filter(old_slug=slug).first()
+    if moved is not None:
+        return stored, HttpResponsePermanentRedirect(url_of(moved.comparison))
+    pair = pair_tools(slug, tools)
+    if pair is None:
+        raise Http404(NOT_FOUND)
+    counts = {entry.tool_id: entry.vote_count for entry in stored.entry_list} if stored else {}
+    generated = Comparison.generated_for(pair, counts)
+    if pair_address(pair) != slug:
+        return stored, HttpResponsePermanentRedirect(url_of(generated))
+    return stored, generated
+
+
+def is_preview(stored: Comparison | None, shown) -> bool:
+    return shown is stored and stored is not None and not stored.is_live
+
+
+def mark_preview(response: HttpResponse) -> HttpResponse:
+    """A staff-only preview is never indexed and never kept by a shared cache."""
+    response.headers["X-Robots-Tag"] = "noindex"
+    patch_cache_control(response, private=True, no_store=True)
+    return response

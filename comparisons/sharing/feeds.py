@@ -1,0 +1,100 @@
+"""Atom feeds of published comparisons: all of them, and those of one category.
+
+Django's feeds put the request's host in front of relative links; every link returned here is
+already absolute from ``SITE_URL``, which the feed generator keeps as it is.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from comparisons.models import Category, Comparison
+from comparisons.sharing import SITE_NAME
+from compsite.urls_absolute import absolute, site_host
+
+FEED_LENGTH = 20
+
+
+class ComparisonFeed(Feed):
+    feed_type = Atom1Feed
+    title = f"{SITE_NAME}: the latest comparisons"
+    subtitle = (
+        "Side-by-side comparisons of AI tools: the panel's ship-or-skip verdicts, pricing reads "
+        "and the community vote."
+    )
+    author_name = SITE_NAME
+    description_template = "comparisons/feed_entry.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        # Django names the entry "obj" (and the site, from the request, "site"): say what it is.
+        return {"comparison": kwargs["item"]}
+
+    def link(self) -> str:
+        return absolute(reverse("comparisons:home"))
+
+    def feed_url(self) -> str:
+        return absolute(reverse("comparisons:feed"))
+
+    def feed_guid(self) -> str:
+        return self.feed_url()
+
+    def items(self) -> QuerySet[Comparison]:
+        return self.latest(Comparison.objects.published())
+
+    @staticmethod
+    def latest(comparisons: QuerySet[Comparison]) -> QuerySet[Comparison]:
+        """The newest entries with what their summaries show, in a fixed number of queries."""
+        return comparisons.latest_first().with_cards()[:FEED_LENGTH]
+
+    def item_title(self, comparison: Comparison) -> str:
+        return comparison.title
+
+    def item_link(self, comparison: Comparison) -> str:
+        return absolute(comparison.get_absolute_url())
+
+    def item_guid(self, comparison: Comparison) -> str:
+        # A tag URI, not the link: a comparison's address changes when a tool is renamed, and a
+        # feed reader would then show it as a new entry.
+        created = comparison.created_at.date().isoformat()
+        return f"tag:{site_host()},{created}:comparison:{comparison.pk}"
+
+    def item_pubdate(self, comparison: Comparison) -> datetime.datetime:
+        return comparison.published_at
+
+    def item_updateddate(self, comparison: Comparison) -> datetime.datetime:
+        return comparison.updated_at
+
+    def item_categories(self, comparison: Comparison) -> list[str]:
+        return sorted({tool.category.name for tool in comparison.ordered_tools})
+
+
+class CategoryComparisonFeed(ComparisonFeed):
+    """Comparisons with at least one tool in the category; an unknown category is a 404."""
+
+    def get_object(self, request, slug: str) -> Category:
+        return Category.objects.get(slug=slug)
+
+    def title(self, category: Category) -> str:
+        return f"{SITE_NAME}: {category.name} comparisons"
+
+    def subtitle(self, category: Category) -> str:
+        return category.description or f"Side-by-side comparisons of {category.name.lower()}."
+
+    def link(self, category: Category) -> str:
+        return absolute(category.get_absolute_url())
+
+    def feed_url(self, category: Category) -> str:
+        return absolute(reverse("comparisons:category_feed", kwargs={"slug": category.slug}))
+
+    def feed_guid(self, category: Category) -> str:
+        return self.feed_url(category)
+
+    def items(self, category: Category) -> QuerySet[Comparison]:
+        return self.latest(
+            Comparison.objects.published().filter(tools__category=category).distinct()
+        )

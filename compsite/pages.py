@@ -1,0 +1,49 @@
+"""Site-wide pages that belong to no one app: about, privacy, robots.txt."""
+
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from comparisons import demo_content
+from comparisons.voting import READER_COOKIE, READER_COOKIE_AGE
+from compsite.urls_absolute import absolute
+from reviews.models import Reviewer
+
+DEMO_REVIEWERS = {row["slug"] for row in demo_content.REVIEWERS}
+
+
+@require_safe
+def about(request: HttpRequest) -> HttpResponse:
+    panel = list(Reviewer.objects.all())
+    context = {
+        "panel": panel,
+        # The seeded reviewers are invented personas; say so wherever they still sit on the panel.
+        "demo_panel": any(reviewer.slug in DEMO_REVIEWERS for reviewer in panel),
+    }
+    return render(request, "site/about.html", context)
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    context = {
+        "reader_cookie": READER_COOKIE,
+        "reader_cookie_days": READER_COOKIE_AGE // (60 * 60 * 24),
+        "vote_rate": settings.VOTE_RATE,
+        "contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+    }
+    return render(request, "site/privacy.html", context)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "",
+        f"Sitemap: {absolute(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

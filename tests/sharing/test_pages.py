@@ -1,0 +1,62 @@
+"""/about/ and /privacy/, linked from every page's footer."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def soup_of(client, path: str) -> BeautifulSoup:
+    response = client.get(path)
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def text_of(client, path: str) -> str:
+    return " ".join(soup_of(client, path).main.get_text(" ").split())
+
+
+def test_footer_links_about_privacy_and_the_feed_on_every_page(client, content):
+    for path in ["/", content.comparison.get_absolute_url(), "/reviewers/", "/about/"]:
+        footer = soup_of(client, path).find("footer")
+        hrefs = [a["href"] for a in footer.find_all("a")]
+        assert hrefs == ["/about/", "/privacy/", "/feeds/comparisons/"], path
+
+
+def test_about_explains_the_panel_the_lenses_and_every_number(client, content):
+    text = text_of(client, "/about/")
+    for lens in ["The builder", "The skeptic", "The futurist", "The buyer"]:
+        assert lens in text
+    for number in ["Panel ship %", "Community %", "Entry", "Ship rate", "Trending"]:
+        assert number in text
+    soup = soup_of(client, "/about/")
+    assert soup.find(id="numbers")
+    panel_links = {a["href"] for a in soup.main.find_all("a")}
+    assert {"/reviewers/ada/", "/reviewers/sam/"} <= panel_links
+    # Factory reviewers are not the demo personas: no disclaimer.
+    assert "illustrative personas" not in text
+
+
+def test_about_says_the_demo_panel_is_illustrative(client):
+    call_command("seed_demo", verbosity=0)
+    assert "illustrative personas, not real people" in text_of(client, "/about/")
+
+
+def test_privacy_says_what_is_stored_and_how_to_leave(client, settings):
+    settings.DEFAULT_FROM_EMAIL = "Weekly AI Tool Verdicts <verdicts@verdicts.example>"
+    text = text_of(client, "/privacy/")
+    for fact in [
+        "reader",  # the cookie's name
+        "random identifier",
+        "signed",
+        "HttpOnly",
+        "400 days",
+        "keyed hash",
+        "email address",
+        "unsubscribe link",
+        "No analytics",
+    ]:
+        assert fact in text, fact
+    mail = soup_of(client, "/privacy/").main.find("a", href="mailto:verdicts@verdicts.example")
+    assert mail is not None
