@@ -17,6 +17,6 @@ def rate_limited(request: HttpRequest, *, group: str, rate: str) -> bool:
     """Count this request against ``rate`` per client IP; True when it is over the limit."""
     try:
         return is_ratelimited(request, group=group, key="ip", rate=rate, increment=True)
-    except Exception:  # noqa: BLE001 - any cache failure (connection, timeout, protocol) fails open
+    except Exception:
         logger.warning("rate limit %s skipped: the cache is unavailable", group, exc_info=True)
         return False

@@ -8,5 +8,6 @@ admin.site.index_title = "Content"
 urlpatterns = [
     path("", include("comparisons.urls")),
     path("reviewers/", include("reviews.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("admin/", admin.site.urls),
 ]
