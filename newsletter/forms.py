@@ -25,7 +25,11 @@ class SignupForm(forms.Form):
     interests = forms.ModelMultipleChoiceField(
         queryset=Category.objects.all(),
         required=False,
-        error_messages={"invalid_choice": "Choose categories from the list."},
+        error_messages={
+            "invalid_choice": "Choose categories from the list.",
+            "invalid_pk_value": "Choose categories from the list.",
+            "invalid_list": "Choose categories from the list.",
+        },
     )
     # The one trap for bots: a text field people never see (hidden by CSS) and so leave empty.
     website = forms.CharField(required=False, max_length=1000)
@@ -67,5 +71,9 @@ class InterestsForm(forms.Form):
         queryset=Category.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose categories from the list."},
+        error_messages={
+            "invalid_choice": "Choose categories from the list.",
+            "invalid_pk_value": "Choose categories from the list.",
+            "invalid_list": "Choose categories from the list.",
+        },
     )
