@@ -65,7 +65,7 @@ def enqueue(task, *args) -> bool:
     try:
         task.delay(*args)
     except Exception:  # kombu raises a variety of connection errors
-        logger.exception("could not enqueue %s%r; the sweep will retry", task.name, args)
+        logger.exception("%s%r failed to enqueue (or, run eagerly, to run)", task.name, args)
         return False
     return True
 

@@ -38,39 +38,61 @@ MAIL_TASK = {
 }
 
 
+def _with_retries(task, send):
+    """Run ``send``; on an SMTP error retry with backoff, and give up after the last retry.
+
+    In a worker a retry is a new message with a countdown. Run eagerly (no REDIS_URL: the
+    embedded default and some tests) there is nobody to wait for it, so it retries at once.
+    """
+    retries = task.request.retries
+    while True:
+        try:
+            return send(final_attempt=retries >= task.max_retries)
+        except services.CONNECTION_ERRORS as error:
+            if retries >= task.max_retries:
+                logger.error("%s%r gave up: %s", task.name, tuple(task.request.args or ()), error)
+                return False
+            if not task.request.is_eager:
+                raise task.retry(exc=error, countdown=backoff(retries)) from error
+            retries += 1
+
+
 @shared_task(bind=True, name="newsletter.send_confirmation", **MAIL_TASK)
 def send_confirmation(self, subscriber_id: int) -> bool:
-    try:
-        return services.confirmation_send(subscriber_id=subscriber_id)
-    except services.CONNECTION_ERRORS as error:
-        if self.request.retries >= self.max_retries:
-            # The claim was given back: the sweep tries again later.
-            logger.error("confirmation for subscriber %s not sent: %s", subscriber_id, error)
-            return False
-        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+    # After the last retry the claim has been given back: the sweep tries again later.
+    return _with_retries(
+        self, lambda final_attempt: services.confirmation_send(subscriber_id=subscriber_id)
+    )
 
 
 @shared_task(bind=True, name="newsletter.send_welcome", **MAIL_TASK)
 def send_welcome(self, subscriber_id: int) -> bool:
-    try:
-        return services.welcome_send(subscriber_id=subscriber_id)
-    except services.CONNECTION_ERRORS as error:
-        if self.request.retries >= self.max_retries:
-            logger.error("welcome for subscriber %s not sent: %s", subscriber_id, error)
-            return False
-        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+    return _with_retries(
+        self, lambda final_attempt: services.welcome_send(subscriber_id=subscriber_id)
+    )
+
+
+class _BatchNeedsRetry(OSError):
+    """Some deliveries of the batch hit SMTP errors and wait for the next attempt."""
 
 
 @shared_task(bind=True, name="newsletter.send_batch", **MAIL_TASK)
 def send_batch(self, edition_id: int, delivery_ids: list[int]) -> dict:
-    final = self.request.retries >= self.max_retries
-    result = services.deliveries_send(
-        edition_id=edition_id, delivery_ids=delivery_ids, final_attempt=final
-    )
-    if result.needs_retry:
-        raise self.retry(countdown=backoff(self.request.retries))
+    totals = {"sent": 0, "skipped": 0, "failed": 0}
+
+    def attempt(final_attempt: bool) -> None:
+        result = services.deliveries_send(
+            edition_id=edition_id, delivery_ids=delivery_ids, final_attempt=final_attempt
+        )
+        totals["sent"] += result.sent
+        totals["skipped"] += result.skipped
+        totals["failed"] += result.failed
+        if result.needs_retry:
+            raise _BatchNeedsRetry(result.error)
+
+    _with_retries(self, attempt)
     services.edition_finish(edition_id=edition_id)
-    return {"sent": result.sent, "skipped": result.skipped, "failed": result.failed}
+    return totals
 
 
 @shared_task(name="newsletter.send_edition", acks_late=True, reject_on_worker_lost=True)
