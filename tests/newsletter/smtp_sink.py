@@ -36,8 +36,9 @@ class Sink:
     """Accepts everything, except what the test tells it to refuse.
 
     ``refuse``: addresses rejected at RCPT with a permanent 550. ``defer``: address → how many
-    times to answer DATA with a temporary 451 before accepting. ``delay``: seconds to wait before
-    accepting each message, so a test can kill a worker while mail is flowing.
+    times to answer DATA with a temporary 451 before accepting. ``delay``: seconds between taking
+    a message in (it counts as received from then on) and answering 250, as a busy server does;
+    a client that dies in between never learns its message arrived.
     """
 
     refuse: set[str] = field(default_factory=set)
@@ -63,8 +64,6 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
         with self._lock:
             for address in envelope.rcpt_tos:
                 if self.defer.get(address, 0) > 0:
@@ -77,6 +76,8 @@ class Sink:
                     getattr(session, "connection_number", 0),
                 )
             )
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
 
     def count(self) -> int:
