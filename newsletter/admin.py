@@ -49,6 +49,21 @@ class EditionAdmin(admin.ModelAdmin):
         "sent_at",
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Editors draft or hold an edition; only the send moves it to sending and sent.
+        if obj is not None and obj.status in (Edition.Status.SENDING, Edition.Status.SENT):
+            return [*self.readonly_fields, "week", "status"]
+        return self.readonly_fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Edition.Status.choices
+                if value in (Edition.Status.DRAFT, Edition.Status.HELD)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
     def get_queryset(self, request):
         counts = {
             f"{status}_count": Count("deliveries", filter=Q(deliveries__status=status))
