@@ -8,6 +8,7 @@ built from ``SITE_URL`` exactly as configured, never from a request.
 
 from __future__ import annotations
 
+import email.policy
 from urllib.parse import urlsplit
 
 import css_inline
@@ -22,6 +23,18 @@ from newsletter.models import BRAND, Edition, Subscriber
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
 
 
+class NewsletterEmail(EmailMultiAlternatives):
+    """Headers written on one line, up to RFC 5322's 998 characters.
+
+    With the usual 78, Python's email package meets a header it cannot fold (a List-Unsubscribe
+    URL has no space to fold at) and writes it as an RFC 2047 encoded word, which mail clients do
+    not decode in that header: the one-click unsubscribe would not work.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
@@ -32,14 +45,14 @@ def list_id() -> str:
 
 def build(
     kind: str, *, to: str, context: dict, headers: dict[str, str] | None = None
-) -> EmailMultiAlternatives:
+) -> NewsletterEmail:
     context = {"brand": BRAND, "site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"newsletter/email/{kind}_subject.txt", context)
     # A subject is one line whatever the template's whitespace.
     subject = " ".join(subject.split())
     text = render_to_string(f"newsletter/email/{kind}.txt", context)
     html = _INLINER.inline(render_to_string(f"newsletter/email/{kind}.html", context))
-    message = EmailMultiAlternatives(
+    message = NewsletterEmail(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -1,5 +1,6 @@
 """What the emails say and carry: absolute links from SITE_URL, both parts, the list headers."""
 
+import email.policy
 import re
 
 import pytest
@@ -68,6 +69,19 @@ def test_edition_email_is_multipart_with_the_list_headers(comparisons):
     assert mime["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert mime["List-Id"] == "Weekly AI Tool Verdicts <weekly.verdicts.example>"
     assert message.subject == "Weekly AI Tool Verdicts: SmolVLM2-2B vs SmolVLM2 and 1 more"
+
+
+def test_list_headers_go_out_whole_on_one_line_never_as_encoded_words(comparisons):
+    """As the SMTP backend writes them; a long URL must not become an RFC 2047 word."""
+    subscriber = SubscriberFactory(email="someone.with.a.long.address@example.com")
+    edition = sent_edition(*comparisons)
+    message = emails.edition_email(edition, subscriber, edition.ordered_comparisons)
+    raw = message.message(policy=email.policy.SMTP).as_bytes()
+    url = f"{SITE}/newsletter/unsubscribe/{subscriber.unsubscribe_token}/"
+    assert f"\r\nList-Unsubscribe: <{url}>\r\n".encode() in raw
+    assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in raw
+    assert b"=?utf-8?" not in raw
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
 
 
 def test_edition_html_has_inlined_css_and_only_absolute_links(comparisons):

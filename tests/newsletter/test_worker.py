@@ -109,6 +109,13 @@ def test_sign_up_confirm_and_send_through_a_real_worker_and_smtp_server(workers,
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message["List-Id"].startswith("Weekly AI Tool Verdicts <weekly.")
 
+    # On the wire the header is the URL itself, not an RFC 2047 encoded word.
+    raw = [item.data for item in smtp.received if b"List-Unsubscribe:" in item.data]
+    assert len(raw) == 2
+    for data in raw:
+        assert b"\r\nList-Unsubscribe: <http://127.0.0.1:8000/newsletter/unsubscribe/" in data
+        assert b"=?utf-8?" not in data
+
     # The mail client's one-click unsubscribe, from the header: no cookie, no CSRF token.
     mail_client = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
     address, message = editions[0]
