@@ -14,7 +14,7 @@ from comparisons.models import Comparison
 from compsite.environment import cron_schedule
 from newsletter import services
 from newsletter.models import Delivery, Edition, edition_subject, week_start
-from newsletter.tasks import send_batch, send_edition
+from newsletter.tasks import send_batch, send_edition, weekly_edition
 from tests.factories import ToolFactory, make_comparison
 from tests.newsletter.factories import SubscriberFactory, make_edition
 
@@ -276,7 +276,7 @@ def test_newsletter_pages_query_counts_are_pinned(client, django_assert_num_quer
 
 def test_beat_runs_the_weekly_edition_on_the_configured_cron_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["newsletter-weekly-edition"]
-    assert entry["task"] == send_edition.name.replace("send_edition", "weekly_edition")
+    assert entry["task"] == weekly_edition.name == "newsletter.weekly_edition"
     assert entry["schedule"] == cron_schedule(settings.NEWSLETTER_SCHEDULE)
     assert settings.CELERY_BEAT_SCHEDULE["newsletter-sweep"]["task"] == "newsletter.sweep"
 
