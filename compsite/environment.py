@@ -137,15 +137,32 @@ def read_site_url(name: str, default: str) -> str:
 
 def read_crontab(name: str, default: str) -> str:
     """A five-field cron expression; the fields are checked by Celery's own crontab parser."""
-    from celery.schedules import crontab
-
     value = " ".join((_raw(name) or default).split())
     fields = value.split(" ")
     if len(fields) != 5:
         raise _fail(name, value, "five cron fields: minute hour day-of-month month day-of-week")
-    minute, hour, day_of_month, month_of_year, day_of_week = fields
     try:
-        crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+        cron_schedule(value)
     except (ValueError, TypeError) as error:
         raise _fail(name, value, f"a valid cron expression ({error})") from error
     return value
+
+
+def cron_schedule(expression: str):
+    """A Celery ``crontab`` from a five-field cron expression.
+
+    Cron writes "minute hour day-of-month month day-of-week"; Celery's ``crontab()`` takes its
+    positional arguments as (minute, hour, day_of_week, day_of_month, month_of_year), so every
+    field is passed by name. One difference remains: where cron runs when *either* day field
+    matches (both restricted), Celery needs both to match.
+    """
+    from celery.schedules import crontab
+
+    minute, hour, day_of_month, month_of_year, day_of_week = expression.split()
+    return crontab(
+        minute=minute,
+        hour=hour,
+        day_of_month=day_of_month,
+        month_of_year=month_of_year,
+        day_of_week=day_of_week,
+    )

@@ -44,8 +44,9 @@ def placeholders() -> dict[str, str]:
 
 
 def may_use_cache(request: HttpRequest) -> bool:
-    """Staff with a session see previews and admin links: never serve them a shared page."""
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+    """Shared pages are the plain addresses for visitors without a session: staff see previews,
+    and a query string can change what a page says (the sign-up block's "check your inbox")."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.GET
 
 
 def key_for(name: str, *versions: str) -> str | None:

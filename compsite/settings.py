@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from compsite.environment import (
+    cron_schedule,
     read_bool,
     read_crontab,
     read_database,
@@ -121,7 +122,33 @@ CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis hands a task that was delivered but never acknowledged to another worker after this
+    # long: that is how a crashed worker's task comes back (the mail tasks use acks_late). It must
+    # be longer than any task can take, or a slow task would run twice at once: the mail tasks
+    # stop after an hour (time_limit) and a retry waits at most ten minutes in the worker.
+    "visibility_timeout": 2 * 60 * 60,
+    "socket_connect_timeout": 5,
+}
+# With late acknowledgement a worker holds only what it is running, not a backlog it might lose.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 NEWSLETTER_SCHEDULE = read_crontab("NEWSLETTER_SCHEDULE", default="0 8 * * 1")
+CELERY_BEAT_SCHEDULE = {
+    # NEWSLETTER_SCHEDULE is a cron expression, "minute hour day-of-month month day-of-week".
+    # The default, "0 8 * * 1", reads: at minute 0 of hour 8 (UTC), any day of the month, any
+    # month, on Mondays. The task creates the week's edition if it is missing and sends it.
+    "newsletter-weekly-edition": {
+        "task": "newsletter.weekly_edition",
+        "schedule": cron_schedule(NEWSLETTER_SCHEDULE),
+    },
+    # "*/10 * * * *": every ten minutes. Sends confirmation emails a broker outage held back
+    # and re-enqueues edition batches whose task was lost.
+    "newsletter-sweep": {
+        "task": "newsletter.sweep",
+        "schedule": cron_schedule("*/10 * * * *"),
+    },
+}
 
 # --- Email ----------------------------------------------------------------------------------
 MAILERS = {

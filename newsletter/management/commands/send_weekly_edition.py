@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from compsite.environment import cron_schedule
+from newsletter import services
+from newsletter.tasks import send_batch
+
+
+class Command(BaseCommand):
+    help = (
+        "Do at once what beat does weekly: create this week's edition if it is missing, start its "
+        "send (through the worker when REDIS_URL is set, in this process otherwise) and print "
+        "what was queued. Safe to run again: nobody gets an edition twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--draft-only",
+            action="store_true",
+            help="Only create the prefilled draft of the next scheduled edition, for editors "
+            "to edit, reorder or hold before it goes out.",
+        )
+
+    def handle(self, *args, draft_only: bool = False, **options) -> None:
+        now = timezone.now()
+        if draft_only:
+            schedule = cron_schedule(settings.NEWSLETTER_SCHEDULE)
+            when = now + schedule.remaining_estimate(now)
+            edition, created = services.edition_prepare(when=when)
+            verb = "Created" if created else "Found"
+            self.stdout.write(
+                f"{verb} the draft for the week of {edition.week:%-d %B %Y} "
+                f"({edition.items.count()} comparisons); it goes out {when:%A %-d %B %Y at %H:%M} UTC."
+            )
+            return
+
+        edition, created = services.edition_prepare(when=now)
+        if created:
+            self.stdout.write(f"Created the draft for the week of {edition.week:%-d %B %Y}.")
+        plan = services.edition_start(edition_id=edition.pk)
+        if not plan.started:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Nothing queued: the edition for the week of {edition.week:%-d %B %Y} "
+                    f"is not sent because {plan.reason}."
+                )
+            )
+            return
+        eager = services.celery_is_eager()
+        queued = services.edition_dispatch(edition_id=edition.pk, batches=plan.batches)
+        services.edition_finish(edition_id=edition.pk)
+        edition.refresh_from_db()
+        where = "sent in this process (no REDIS_URL)" if eager else "queued on the worker"
+        pending = sum(len(batch) for batch in plan.batches)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Edition #{edition.number} ({plan.comparisons} comparisons, "
+                f"{plan.recipients} recipients): {pending} deliveries in {queued} of "
+                f"{len(plan.batches)} batches of up to {services.BATCH_SIZE} {where} "
+                f"as {send_batch.name}; status {edition.status}."
+            )
+        )

@@ -1,0 +1,294 @@
+"""Weekly AI Tool Verdicts: who gets it (Subscriber), what goes out (Edition) and the ledger (Delivery)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core import signing
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+
+from comparisons.models import Category, Comparison, ComparisonEntry, Tool
+
+BRAND = "Weekly AI Tool Verdicts"
+CONFIRM_MAX_AGE = datetime.timedelta(days=7)
+CONFIRMATION_RESEND_AFTER = datetime.timedelta(hours=1)
+
+# One salt per purpose: a token made for one link never opens another.
+CONFIRM_SALT = "newsletter.confirm"
+UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
+INTERESTS_SALT = "newsletter.interests"
+
+
+class BadToken(Exception):
+    """A token that was forged, altered, made for another purpose or has expired."""
+
+
+def normalise_email(raw: str) -> str:
+    """Trimmed, with the domain lower-cased and in its ASCII (IDNA) form.
+
+    The local part keeps its case: RFC 5321 leaves it to the receiving server. The domain is
+    case-insensitive, and ``bücher.example`` and ``xn--bcher-kva.example`` are one domain, so both
+    spellings land on one subscriber. Raises ValueError for something that is not an address.
+    """
+    value = raw.strip()
+    local, at, domain = value.rpartition("@")
+    if not at or not local or not domain:
+        raise ValueError("not an email address")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise ValueError("the domain is not a valid name") from error
+    return f"{local}@{ascii_domain.lower()}"
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self) -> SubscriberQuerySet:
+        return self.filter(status=Subscriber.Status.CONFIRMED)
+
+    def awaiting_confirmation_email(self, *, now: datetime.datetime) -> SubscriberQuerySet:
+        """Pending addresses whose requested confirmation email never went out.
+
+        Used by the sweep: the sign-up enqueues the email after commit, and a broker outage at
+        that moment must not lose it. Requests older than a confirmation link's lifetime are left
+        alone; the reader can simply sign up again.
+        """
+        return self.filter(
+            status=Subscriber.Status.PENDING,
+            confirmation_requested_at__gte=now - CONFIRM_MAX_AGE,
+        ).filter(
+            Q(confirmation_sent_at__isnull=True)
+            | Q(confirmation_sent_at__lt=models.F("confirmation_requested_at"))
+        )
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    email = models.EmailField(max_length=254, unique=True, help_text="Stored normalised.")
+    status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
+    interests = models.ManyToManyField(
+        Category,
+        blank=True,
+        related_name="subscribers",
+        help_text="Empty means every comparison.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The last time a confirmation email was asked for, and the last time one went out: the
+    # sweep sends what was asked for and never sent.
+    confirmation_requested_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    # --- Signed links ------------------------------------------------------------------------
+    # Confirmation links carry a timestamp (valid 7 days); unsubscribe and interests links never
+    # expire, so they are signed without one and stay the same in every edition.
+
+    @property
+    def confirm_token(self) -> str:
+        return signing.TimestampSigner(salt=CONFIRM_SALT).sign_object(
+            {"id": self.pk, "email": self.email}
+        )
+
+    @property
+    def unsubscribe_token(self) -> str:
+        return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(self.pk))
+
+    @property
+    def interests_token(self) -> str:
+        return signing.Signer(salt=INTERESTS_SALT).sign(str(self.pk))
+
+    @staticmethod
+    def id_from_confirm_token(token: str) -> tuple[int, str]:
+        try:
+            payload = signing.TimestampSigner(salt=CONFIRM_SALT).unsign_object(
+                token, max_age=CONFIRM_MAX_AGE
+            )
+            return int(payload["id"]), str(payload["email"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+            raise BadToken(str(error)) from error
+
+    @staticmethod
+    def id_from_token(token: str, *, salt: str) -> int:
+        try:
+            return int(signing.Signer(salt=salt).unsign(token))
+        except (signing.BadSignature, ValueError) as error:
+            raise BadToken(str(error)) from error
+
+    def confirm_url(self) -> str:
+        return reverse("newsletter:confirm", kwargs={"token": self.confirm_token})
+
+    def unsubscribe_url(self) -> str:
+        return reverse("newsletter:unsubscribe", kwargs={"token": self.unsubscribe_token})
+
+    def interests_url(self) -> str:
+        return reverse("newsletter:interests", kwargs={"token": self.interests_token})
+
+    def wants(self, comparison: Comparison, interest_ids: set[int]) -> bool:
+        """Whether a comparison matches this subscriber's interests (none means all)."""
+        if not interest_ids:
+            return True
+        return any(tool.category_id in interest_ids for tool in comparison.ordered_tools)
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """The Monday of ``day``'s ISO week: an edition's week is named by it."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def edition_subject(comparisons: list[Comparison]) -> str:
+    """“Weekly AI Tool Verdicts: A vs B and 3 more”."""
+    if not comparisons:
+        return BRAND
+    first = comparisons[0].title
+    more = len(comparisons) - 1
+    return f"{BRAND}: {first} and {more} more" if more else f"{BRAND}: {first}"
+
+
+class EditionQuerySet(models.QuerySet):
+    def public(self) -> EditionQuerySet:
+        """Editions that have gone out (or are going out): they have a number and a web page."""
+        return self.filter(
+            number__isnull=False, status__in=[Edition.Status.SENDING, Edition.Status.SENT]
+        )
+
+    def with_contents(self) -> EditionQuerySet:
+        """The comparisons in the editor's order, each with its tools and their panel counts."""
+        tools = Tool.objects.with_panel_counts().select_related("category")
+        return self.prefetch_related(
+            Prefetch(
+                "items",
+                queryset=EditionItem.objects.select_related("comparison").order_by(
+                    "position", "id"
+                ),
+            ),
+            Prefetch(
+                "items__comparison__entries",
+                queryset=ComparisonEntry.objects.order_by("position", "id"),
+            ),
+            Prefetch("items__comparison__entries__tool", queryset=tools),
+        )
+
+
+class Edition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft: goes out on schedule"
+        HELD = "held", "Held: editors stopped it"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    week = models.DateField(unique=True, help_text="The Monday of the edition's ISO week.")
+    # Given when the send starts, so the numbers of the editions readers got run 1, 2, 3…
+    number = models.PositiveIntegerField(unique=True, null=True, blank=True, editable=False)
+    subject = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Leave empty for “Weekly AI Tool Verdicts: A vs B and 3 more”, "
+        "counted from the comparisons each subscriber gets.",
+    )
+    intro = models.TextField(blank=True, help_text="Markdown, shown above the comparisons.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    comparisons = models.ManyToManyField(
+        Comparison, through="EditionItem", related_name="editions", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    send_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-week"]
+
+    def __str__(self) -> str:
+        label = f"#{self.number}" if self.number else "Draft"
+        return f"{label} · week of {self.week:%-d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsletter:edition", kwargs={"number": self.number})
+
+    @property
+    def ordered_comparisons(self) -> list[Comparison]:
+        """Uses ``EditionQuerySet.with_contents()``."""
+        return [item.comparison for item in self.items.all()]
+
+    def subject_for(self, comparisons: list[Comparison]) -> str:
+        return self.subject or edition_subject(comparisons)
+
+    @property
+    def display_subject(self) -> str:
+        return self.subject_for(self.ordered_comparisons)
+
+
+class EditionItem(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="items")
+    comparison = models.ForeignKey(
+        Comparison, on_delete=models.CASCADE, related_name="edition_items"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "comparison in edition"
+        verbose_name_plural = "comparisons in edition"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "comparison"], name="one_item_per_comparison"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comparison} in {self.edition}"
+
+
+class Delivery(models.Model):
+    """One edition to one subscriber: the ledger that makes a send idempotent.
+
+    A delivery is claimed by locking its row (``SELECT … FOR UPDATE SKIP LOCKED``) for the length
+    of one SMTP exchange and marked sent in that same transaction once the server accepted the
+    message. A worker that dies mid-send loses its connection, Postgres rolls the claim back and
+    the row is pending again: nothing is ever left half-claimed, and the only message that can go
+    out twice is the one the server accepted in the instant before the crash.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped (left or changed interests before their turn)"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When a batch task was last enqueued for it: the sweep re-enqueues work whose task is lost.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "subscriber"], name="one_delivery_per_subscriber"
+            )
+        ]
+        indexes = [models.Index(fields=["edition", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.edition} → {self.subscriber}"

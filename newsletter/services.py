@@ -1,0 +1,525 @@
+"""The newsletter's workflows: signing up and leaving, preparing an edition, sending it once.
+
+Celery tasks (``newsletter/tasks.py``) are thin wrappers around the functions here; views and the
+``send_weekly_edition`` command call them too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.mail import mailers
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from comparisons.models import Category, Comparison
+from newsletter import emails
+from newsletter.models import (
+    CONFIRMATION_RESEND_AFTER,
+    Delivery,
+    Edition,
+    EditionItem,
+    Subscriber,
+    normalise_email,
+    week_start,
+)
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+FIRST_EDITION_SIZE = 5
+# A pending delivery whose batch task was enqueued longer ago than this has lost its task (the
+# broker redelivers an unfinished task after CELERY_BROKER_TRANSPORT_OPTIONS' visibility timeout,
+# which is shorter): the sweep enqueues it again. Claims make a doubled task harmless.
+LOST_TASK_AFTER = datetime.timedelta(hours=3)
+# The sign-up enqueues its confirmation email after commit; the sweep leaves it that long to go.
+CONFIRMATION_GRACE = datetime.timedelta(minutes=2)
+
+# An error about one message: the connection is still good for the next one.
+MESSAGE_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError,
+    ValueError,  # an address the backend cannot encode
+)
+# An error about the server or the connection: stop the batch and try again later.
+CONNECTION_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+def enqueue(task, *args) -> bool:
+    """Hand a task to the broker; when the broker is down, log it and carry on.
+
+    Everything enqueued this way is also found by the sweep, so an outage delays an email but
+    never loses it, and it never turns a reader's sign-up into an error page.
+    """
+    try:
+        task.delay(*args)
+    except Exception:  # kombu raises a variety of connection errors
+        logger.exception("%s%r failed to enqueue (or, run eagerly, to run)", task.name, args)
+        return False
+    return True
+
+
+def enqueue_after_commit(task, *args) -> None:
+    transaction.on_commit(lambda: enqueue(task, *args))
+
+
+# --- Signing up, confirming, leaving ----------------------------------------------------------
+
+
+def subscriber_sign_up(*, email: str, interests: Iterable[Category] = ()) -> None:
+    """Record a sign-up and, when due, ask for a confirmation email. Says nothing about the state.
+
+    New and unsubscribed addresses become pending; a confirmed address is left as it is (its
+    interests change only through its own signed link). A confirmation goes out at most once an
+    hour per address, however often it is signed up.
+    """
+    from newsletter.tasks import send_confirmation
+
+    address = normalise_email(email)
+    interests = list(interests)
+    now = timezone.now()
+    with transaction.atomic():
+        # INSERT … ON CONFLICT DO NOTHING, then lock the row: concurrent sign-ups of one
+        # address queue up here instead of racing.
+        Subscriber.objects.bulk_create([Subscriber(email=address)], ignore_conflicts=True)
+        subscriber = Subscriber.objects.select_for_update().get(email=address)
+        if subscriber.status == Subscriber.Status.CONFIRMED:
+            return
+        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+            subscriber.status = Subscriber.Status.PENDING
+            subscriber.confirmed_at = None
+        if interests:
+            subscriber.interests.set(interests)
+        last = max(
+            (
+                t
+                for t in (subscriber.confirmation_sent_at, subscriber.confirmation_requested_at)
+                if t
+            ),
+            default=None,
+        )
+        due = last is None or now - last >= CONFIRMATION_RESEND_AFTER
+        if due:
+            subscriber.confirmation_requested_at = now
+        subscriber.save()
+        if due:
+            enqueue_after_commit(send_confirmation, subscriber.pk)
+
+
+def subscriber_confirm(*, subscriber_id: int, email: str) -> Subscriber | None:
+    """Confirm a pending address; None when the link's subscriber no longer exists."""
+    from newsletter.tasks import send_welcome
+
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update().filter(pk=subscriber_id, email=email).first()
+        )
+        if subscriber is None:
+            return None
+        if subscriber.status == Subscriber.Status.PENDING:
+            subscriber.status = Subscriber.Status.CONFIRMED
+            subscriber.confirmed_at = timezone.now()
+            subscriber.save(update_fields=["status", "confirmed_at"])
+            enqueue_after_commit(send_welcome, subscriber.pk)
+    return subscriber
+
+
+def subscriber_unsubscribe(*, subscriber_id: int) -> None:
+    """Leave at once. Idempotent; an unknown id is simply nothing to do."""
+    Subscriber.objects.filter(pk=subscriber_id).exclude(
+        status=Subscriber.Status.UNSUBSCRIBED
+    ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+
+
+def subscriber_set_interests(*, subscriber: Subscriber, categories: Iterable[Category]) -> None:
+    subscriber.interests.set(list(categories))
+
+
+def confirmation_send(*, subscriber_id: int) -> bool:
+    """Send the confirmation email that was asked for, if it is still owed. True when sent.
+
+    The claim is one UPDATE: of two tasks for the same request (a double sign-up, a sweep racing
+    the original task) only one finds the email still owed.
+    """
+    now = timezone.now()
+    claimed = (
+        Subscriber.objects.filter(
+            pk=subscriber_id,
+            status=Subscriber.Status.PENDING,
+            confirmation_requested_at__isnull=False,
+        )
+        .filter(
+            Q(confirmation_sent_at__isnull=True)
+            | Q(confirmation_sent_at__lt=F("confirmation_requested_at"))
+        )
+        .update(confirmation_sent_at=now)
+    )
+    if not claimed:
+        return False
+    subscriber = Subscriber.objects.get(pk=subscriber_id)
+    try:
+        emails.confirmation_email(subscriber).send(using="default")
+    except smtplib.SMTPRecipientsRefused as error:
+        # The server will never take this address: keep the claim so nobody retries it.
+        logger.warning("confirmation to subscriber %s refused: %s", subscriber_id, error)
+        return False
+    except CONNECTION_ERRORS:
+        # Still owed: give the claim back for the task's retry or, failing that, the sweep.
+        Subscriber.objects.filter(pk=subscriber_id, confirmation_sent_at=now).update(
+            confirmation_sent_at=None
+        )
+        raise
+    return True
+
+
+def welcome_send(*, subscriber_id: int) -> bool:
+    subscriber = Subscriber.objects.filter(
+        pk=subscriber_id, status=Subscriber.Status.CONFIRMED
+    ).first()
+    if subscriber is None:
+        return False
+    emails.welcome_email(subscriber).send(using="default")
+    return True
+
+
+# --- Preparing an edition ---------------------------------------------------------------------
+
+
+def edition_candidates() -> list[Comparison]:
+    """What a new edition is prefilled with, newest first.
+
+    The comparisons published since the last edition went out, leaving out any an earlier
+    edition already carried; for the very first edition, the five most recent. Comparisons
+    stored from a reader's vote on a generated pair are not news: only curated ones go out.
+    """
+    published = Comparison.objects.published().filter(kind=Comparison.Kind.CURATED)
+    last = (
+        Edition.objects.filter(send_started_at__isnull=False).order_by("-send_started_at").first()
+    )
+    if last is None:
+        return list(published.latest_first()[:FIRST_EDITION_SIZE])
+    return list(
+        published.filter(published_at__gt=last.send_started_at)
+        .exclude(editions__send_started_at__isnull=False)
+        .distinct()
+        .latest_first()
+    )
+
+
+def edition_prepare(*, when: datetime.datetime | None = None) -> tuple[Edition, bool]:
+    """The edition of ``when``'s ISO week (UTC), created as a prefilled draft if missing."""
+    when = when or timezone.now()
+    week = week_start(when.astimezone(datetime.UTC).date())
+    with transaction.atomic():
+        edition, created = Edition.objects.get_or_create(week=week)
+        if created:
+            EditionItem.objects.bulk_create(
+                EditionItem(edition=edition, comparison=comparison, position=position)
+                for position, comparison in enumerate(edition_candidates())
+            )
+    return edition, created
+
+
+# --- Sending an edition -----------------------------------------------------------------------
+
+
+@dataclass
+class SendPlan:
+    edition: Edition
+    comparisons: int = 0
+    recipients: int = 0
+    batches: list[list[int]] = field(default_factory=list)
+    reason: str = ""
+
+    @property
+    def started(self) -> bool:
+        return not self.reason
+
+
+def _recipient_ids(comparisons: list[Comparison]) -> list[int]:
+    """Confirmed subscribers with no interests, or with one among these comparisons' categories."""
+    categories = {
+        tool.category_id for comparison in comparisons for tool in comparison.ordered_tools
+    }
+    return list(
+        Subscriber.objects.confirmed()
+        .filter(Q(interests__isnull=True) | Q(interests__in=categories))
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _number_edition(edition: Edition) -> None:
+    highest = Edition.objects.aggregate(highest=Max("number"))["highest"] or 0
+    edition.number = highest + 1
+
+
+def edition_start(*, edition_id: int) -> SendPlan:
+    """Move an edition to "sending", record one delivery per recipient, plan the batches.
+
+    Safe to call again at any point (a second beat, a re-run of the command): it adds deliveries
+    for subscribers confirmed since, and plans every delivery still pending. Sending them twice
+    is prevented by the claim in ``deliveries_send``, not here.
+    """
+    for attempt in range(3):
+        try:
+            return _edition_start(edition_id)
+        except IntegrityError:
+            # Two editions numbered at the same moment: the loser takes the next number.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _edition_start(edition_id: int) -> SendPlan:
+    now = timezone.now()
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition_id)
+        plan = SendPlan(edition=edition)
+        if edition.status == Edition.Status.HELD:
+            plan.reason = "it is held by the editors"
+            return plan
+        if edition.status == Edition.Status.SENT:
+            plan.reason = "it has already been sent"
+            return plan
+        comparisons = Edition.objects.with_contents().get(pk=edition_id).ordered_comparisons
+        plan.comparisons = len(comparisons)
+        if not comparisons:
+            plan.reason = "it holds no comparisons"
+            return plan
+        if edition.status == Edition.Status.DRAFT:
+            if edition.number is None:
+                _number_edition(edition)
+            edition.status = Edition.Status.SENDING
+            edition.send_started_at = edition.send_started_at or now
+            edition.save(update_fields=["number", "status", "send_started_at", "updated_at"])
+        Delivery.objects.bulk_create(
+            (
+                Delivery(edition=edition, subscriber_id=subscriber_id)
+                for subscriber_id in _recipient_ids(comparisons)
+            ),
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        plan.recipients = edition.deliveries.count()
+        pending = list(
+            edition.deliveries.filter(status=Delivery.Status.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    plan.batches = [pending[i : i + BATCH_SIZE] for i in range(0, len(pending), BATCH_SIZE)]
+    return plan
+
+
+def edition_dispatch(*, edition_id: int, batches: list[list[int]]) -> int:
+    """Enqueue one task per batch. Returns how many were handed to the broker."""
+    from newsletter.tasks import send_batch
+
+    queued = 0
+    for batch in batches:
+        Delivery.objects.filter(pk__in=batch).update(queued_at=timezone.now())
+        if enqueue(send_batch, edition_id, batch):
+            queued += 1
+    return queued
+
+
+def edition_finish(*, edition_id: int) -> bool:
+    """Mark the edition sent once no delivery is pending. True when this call did it."""
+    if Delivery.objects.filter(edition_id=edition_id, status=Delivery.Status.PENDING).exists():
+        return False
+    return bool(
+        Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING).update(
+            status=Edition.Status.SENT, sent_at=timezone.now()
+        )
+    )
+
+
+@dataclass
+class BatchResult:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retry: int = 0  # deliveries left pending for the task's next attempt
+    error: str = ""
+
+    @property
+    def needs_retry(self) -> bool:
+        return self.retry > 0
+
+
+def _interest_map(delivery_ids: list[int]) -> dict[int, set[int]]:
+    subscriber_ids = Delivery.objects.filter(pk__in=delivery_ids).values("subscriber_id")
+    interests: dict[int, set[int]] = {}
+    rows = Subscriber.interests.through.objects.filter(subscriber_id__in=subscriber_ids)
+    for subscriber_id, category_id in rows.values_list("subscriber_id", "category_id"):
+        interests.setdefault(subscriber_id, set()).add(category_id)
+    return interests
+
+
+def _close_quietly(backend) -> None:
+    try:
+        backend.close()
+    except CONNECTION_ERRORS:
+        logger.info("closing the SMTP connection failed", exc_info=True)
+
+
+def deliveries_send(
+    *, edition_id: int, delivery_ids: list[int], final_attempt: bool = False
+) -> BatchResult:
+    """Send one batch over one SMTP connection; each delivery at most once.
+
+    Each delivery is claimed by locking its row with ``SELECT … FOR UPDATE SKIP LOCKED`` while
+    it is still pending, sent, and marked sent in the same transaction once the server accepted
+    it. Another task holding the same ids (a redelivered or re-enqueued batch) skips the locked
+    row and finds it sent afterwards; a worker that dies mid-send rolls back its claim, so the
+    delivery is pending again for the redelivered task.
+
+    An error about one message (a refused recipient) is recorded on that delivery and the batch
+    goes on; an error about the server stops the batch. Either way the delivery stays pending for
+    the task's retry with backoff, and is marked failed with its error on the final attempt.
+    """
+    result = BatchResult()
+    edition = Edition.objects.with_contents().filter(pk=edition_id).first()
+    if edition is None or edition.status != Edition.Status.SENDING:
+        # Held by the editors mid-send (or deleted): leave the rest pending.
+        return result
+    comparisons = edition.ordered_comparisons
+    interests = _interest_map(delivery_ids)
+    backend = mailers["default"]
+    connected = False
+    try:
+        for position, delivery_id in enumerate(sorted(delivery_ids)):
+            with transaction.atomic():
+                delivery = (
+                    Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("subscriber")
+                    .filter(pk=delivery_id, edition_id=edition_id, status=Delivery.Status.PENDING)
+                    .first()
+                )
+                if delivery is None:
+                    continue  # sent, failed or skipped already, or another worker holds it
+                subscriber = delivery.subscriber
+                interest_ids = interests.get(subscriber.pk, set())
+                theirs = [c for c in comparisons if subscriber.wants(c, interest_ids)]
+                if subscriber.status != Subscriber.Status.CONFIRMED or not theirs:
+                    delivery.status = Delivery.Status.SKIPPED
+                    delivery.save(update_fields=["status"])
+                    result.skipped += 1
+                    continue
+                message = emails.edition_email(
+                    edition, subscriber, theirs, has_interests=bool(interest_ids)
+                )
+                delivery.attempts += 1
+                try:
+                    if not connected:
+                        backend.open()
+                        connected = True
+                    backend.send_messages([message])
+                except MESSAGE_ERRORS as error:
+                    _record_failure(delivery, error, final_attempt, result)
+                    continue
+                except CONNECTION_ERRORS as error:
+                    _record_failure(delivery, error, final_attempt, result)
+                    _close_quietly(backend)
+                    connected = False
+                    remaining = sorted(delivery_ids)[position + 1 :]
+                    _give_up_on(remaining, edition_id, error, final_attempt, result)
+                    break
+                delivery.status = Delivery.Status.SENT
+                delivery.sent_at = timezone.now()
+                delivery.error = ""
+                delivery.save(update_fields=["status", "sent_at", "error", "attempts"])
+                result.sent += 1
+    finally:
+        if connected:
+            _close_quietly(backend)
+    return result
+
+
+def _record_failure(
+    delivery: Delivery, error: BaseException, final_attempt: bool, result: BatchResult
+) -> None:
+    delivery.error = _describe(error)
+    result.error = delivery.error
+    if final_attempt:
+        delivery.status = Delivery.Status.FAILED
+        result.failed += 1
+    else:
+        result.retry += 1
+    delivery.save(update_fields=["status", "error", "attempts"])
+    logger.warning("delivery %s: %s", delivery.pk, delivery.error)
+
+
+def _give_up_on(
+    delivery_ids: list[int],
+    edition_id: int,
+    error: BaseException,
+    final_attempt: bool,
+    result: BatchResult,
+) -> None:
+    """The server went away mid-batch: the rest wait for the retry, or fail on the last one."""
+    pending = Delivery.objects.filter(
+        pk__in=delivery_ids, edition_id=edition_id, status=Delivery.Status.PENDING
+    )
+    if final_attempt:
+        result.failed += pending.update(
+            status=Delivery.Status.FAILED, error=f"not attempted: {_describe(error)}"
+        )
+    else:
+        result.retry += pending.count()
+
+
+# --- The sweep --------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    confirmations: int = 0
+    batches: int = 0
+    finished: int = 0
+
+
+def newsletter_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
+    """Pick up what an outage dropped: unsent confirmations, batches whose task was lost."""
+    from newsletter.tasks import send_confirmation
+
+    now = now or timezone.now()
+    result = SweepResult()
+    owed = Subscriber.objects.awaiting_confirmation_email(now=now).filter(
+        confirmation_requested_at__lte=now - CONFIRMATION_GRACE
+    )
+    for subscriber_id in owed.order_by("pk").values_list("pk", flat=True)[:1000]:
+        result.confirmations += enqueue(send_confirmation, subscriber_id)
+
+    stale = now - LOST_TASK_AFTER
+    for edition_id in Edition.objects.filter(status=Edition.Status.SENDING).values_list(
+        "pk", flat=True
+    ):
+        lost = list(
+            Delivery.objects.filter(edition_id=edition_id, status=Delivery.Status.PENDING)
+            .filter(Q(queued_at__lt=stale) | Q(queued_at__isnull=True, created_at__lt=stale))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        batches = [lost[i : i + BATCH_SIZE] for i in range(0, len(lost), BATCH_SIZE)]
+        result.batches += edition_dispatch(edition_id=edition_id, batches=batches)
+        result.finished += edition_finish(edition_id=edition_id)
+    return result
+
+
+def celery_is_eager() -> bool:
+    from compsite.celery import app
+
+    return bool(app.conf.task_always_eager)

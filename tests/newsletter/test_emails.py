@@ -1,0 +1,179 @@
+"""What the emails say and carry: absolute links from SITE_URL, both parts, the list headers."""
+
+import email.policy
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core import mail
+
+from newsletter import emails, services
+from newsletter.models import Edition, Subscriber
+from tests.factories import CategoryFactory, ToolFactory, make_comparison
+from tests.newsletter.factories import SubscriberFactory, make_edition
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://verdicts.example"
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE
+
+
+def html_and_text(message):
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return html, message.body
+
+
+def links(html: str) -> list[str]:
+    return [a["href"] for a in BeautifulSoup(html, "html.parser").find_all("a")]
+
+
+def sent_edition(*comparisons) -> Edition:
+    edition = make_edition(*comparisons, status=Edition.Status.SENDING, number=7)
+    return Edition.objects.with_contents().get(pk=edition.pk)
+
+
+@pytest.fixture
+def comparisons():
+    vision = CategoryFactory(slug="vision")
+    speech = CategoryFactory(slug="speech")
+    first = make_comparison(
+        ToolFactory(name="SmolVLM2-2B", slug="smolvlm2-2b", category=vision),
+        ToolFactory(name="SmolVLM2", slug="smolvlm2", category=vision),
+    )
+    second = make_comparison(
+        ToolFactory(name="Whisper", slug="whisper", category=speech),
+        ToolFactory(name="Parakeet", slug="parakeet", category=speech),
+    )
+    return first, second
+
+
+def test_edition_email_is_multipart_with_the_list_headers(comparisons):
+    subscriber = SubscriberFactory()
+    edition = sent_edition(*comparisons)
+    message = emails.edition_email(edition, subscriber, edition.ordered_comparisons)
+    mime = message.message()
+    assert mime.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in mime.get_payload()] == [
+        "text/plain",
+        "text/html",
+    ]
+    assert (
+        mime["List-Unsubscribe"]
+        == f"<{SITE}/newsletter/unsubscribe/{subscriber.unsubscribe_token}/>"
+    )
+    assert mime["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mime["List-Id"] == "Weekly AI Tool Verdicts <weekly.verdicts.example>"
+    assert message.subject == "Weekly AI Tool Verdicts: SmolVLM2-2B vs SmolVLM2 and 1 more"
+
+
+def test_list_headers_go_out_whole_on_one_line_never_as_encoded_words(comparisons):
+    """As the SMTP backend writes them; a long URL must not become an RFC 2047 word."""
+    subscriber = SubscriberFactory(email="someone.with.a.long.address@example.com")
+    edition = sent_edition(*comparisons)
+    message = emails.edition_email(edition, subscriber, edition.ordered_comparisons)
+    raw = message.message(policy=email.policy.SMTP).as_bytes()
+    url = f"{SITE}/newsletter/unsubscribe/{subscriber.unsubscribe_token}/"
+    assert f"\r\nList-Unsubscribe: <{url}>\r\n".encode() in raw
+    assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in raw
+    assert b"=?utf-8?" not in raw
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+
+
+def test_edition_html_has_inlined_css_and_only_absolute_links(comparisons):
+    subscriber = SubscriberFactory()
+    edition = sent_edition(*comparisons)
+    html, text = html_and_text(
+        emails.edition_email(edition, subscriber, edition.ordered_comparisons)
+    )
+    assert "<style" not in html.lower()
+    assert 'style="' in html
+    hrefs = links(html)
+    assert hrefs and all(href.startswith(f"{SITE}/") for href in hrefs)
+    assert f"{SITE}/compare/smolvlm2-vs-smolvlm2-2b/" in hrefs
+    assert f"{SITE}/newsletter/7/" in hrefs
+    assert f"{SITE}{subscriber.unsubscribe_url()}" in hrefs
+    assert f"{SITE}{subscriber.interests_url()}" in hrefs
+    # The text part carries the same links, whole.
+    for url in re.findall(r"https?://\S+", text):
+        assert url.startswith(f"{SITE}/")
+    assert f"Unsubscribe: {SITE}{subscriber.unsubscribe_url()}" in text
+    assert f"Choose your categories: {SITE}{subscriber.interests_url()}" in text
+    assert "SmolVLM2-2B vs SmolVLM2" in text
+    assert "Whisper vs Parakeet" in text
+
+
+def test_site_url_is_used_exactly_as_configured(settings, comparisons):
+    settings.SITE_URL = "https://example.org/verdicts"
+    subscriber = SubscriberFactory()
+    edition = sent_edition(*comparisons)
+    message = emails.edition_email(edition, subscriber, edition.ordered_comparisons)
+    assert message.extra_headers["List-Unsubscribe"].startswith(
+        "<https://example.org/verdicts/newsletter/unsubscribe/"
+    )
+    html, _ = html_and_text(message)
+    assert all(href.startswith("https://example.org/verdicts/") for href in links(html))
+
+
+def test_editor_text_is_escaped_in_html_and_whole_in_text(comparisons):
+    subscriber = SubscriberFactory()
+    edition = make_edition(
+        *comparisons,
+        status=Edition.Status.SENDING,
+        number=3,
+        subject="Tools & <tricks>",
+        intro="This week: **two** duels & a <script>alert(1)</script>.",
+    )
+    edition = Edition.objects.with_contents().get(pk=edition.pk)
+    message = emails.edition_email(edition, subscriber, edition.ordered_comparisons)
+    html, text = html_and_text(message)
+    assert message.subject == "Tools & <tricks>"
+    assert "<script>" not in html
+    assert "Tools &amp; &lt;tricks&gt;" in html
+    assert "Tools & <tricks>" in text
+    assert "<strong>two</strong>" in html
+
+
+def test_confirmation_email_has_an_absolute_link_and_no_list_headers():
+    subscriber = SubscriberFactory(status=Subscriber.Status.PENDING)
+    message = emails.confirmation_email(subscriber)
+    html, text = html_and_text(message)
+    url = f"{SITE}{subscriber.confirm_url()}"
+    assert url in text
+    assert url in links(html)
+    assert "<style" not in html.lower()
+    mime = message.message()
+    assert mime["List-Unsubscribe"] is None
+    assert mime["List-Unsubscribe-Post"] is None
+    assert message.subject == "Confirm your subscription to Weekly AI Tool Verdicts"
+
+
+def test_welcome_email_has_no_list_unsubscribe():
+    subscriber = SubscriberFactory()
+    message = emails.welcome_email(subscriber)
+    html, text = html_and_text(message)
+    assert message.message()["List-Unsubscribe"] is None
+    assert f"{SITE}{subscriber.interests_url()}" in text
+    assert all(href.startswith(f"{SITE}/") for href in links(html))
+
+
+def test_subscriber_with_interests_gets_their_comparisons_and_their_own_subject(eager, comparisons):
+    first, second = comparisons
+    speech = second.ordered_tools[0].category
+    everything = SubscriberFactory(email="all@example.com")
+    picky = SubscriberFactory(email="speech@example.com", interests=[speech])
+    edition = make_edition(first, second)
+    services.edition_start(edition_id=edition.pk)
+    from newsletter.tasks import send_edition
+
+    send_edition(edition.pk)
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert set(by_address) == {everything.email, picky.email}
+    assert by_address[picky.email].subject == "Weekly AI Tool Verdicts: Whisper vs Parakeet"
+    assert "SmolVLM2" not in by_address[picky.email].body
+    assert "You get the categories you chose" in by_address[picky.email].body
+    assert by_address[everything.email].subject.endswith("and 1 more")
