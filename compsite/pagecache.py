@@ -36,6 +36,7 @@ class CachedPage:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     data: dict = field(default_factory=dict)  # what the caller needs to personalise the page
+    versions: tuple[int, ...] = ()  # the version numbers it was rendered under
 
 
 def placeholders() -> dict[str, str]:
@@ -49,37 +50,37 @@ def may_use_cache(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.GET
 
 
-def key_for(name: str, *versions: str) -> str | None:
-    """``name`` plus the current number of each version; None when the cache is unreachable."""
+def _version_key(version: str) -> str:
+    return f"version:{version}"
+
+
+def lookup(name: str, versions: list[str]) -> tuple[tuple[int, ...] | None, CachedPage | None]:
+    """The current version numbers and the page cached for them, in one round trip.
+
+    ``(None, None)`` when the cache is unreachable: the caller renders and stores nothing.
+    """
+    keys = [_version_key(version) for version in versions]
     try:
-        numbers = cache.get_many([f"version:{version}" for version in versions])
+        found = cache.get_many([*keys, f"page:{name}"])
     except Exception:
         logger.warning("page cache unavailable: rendering %s without it", name, exc_info=True)
-        return None
-    parts = [str(numbers.get(f"version:{version}", 0)) for version in versions]
-    return f"page:{name}:{':'.join(parts)}"
+        return None, None
+    current = tuple(found.get(key, 0) for key in keys)
+    page = found.get(f"page:{name}")
+    return current, (page if page is not None and page.versions == current else None)
 
 
-def get(key: str | None) -> CachedPage | None:
-    if key is None:
-        return None
-    try:
-        return cache.get(key)
-    except Exception:
-        logger.warning("page cache read failed for %s", key, exc_info=True)
-        return None
-
-
-def put(key: str | None, page: CachedPage) -> None:
-    if key is None:
+def put(name: str, versions: tuple[int, ...] | None, page: CachedPage) -> None:
+    if versions is None:
         return
+    page.versions = versions
     try:
-        cache.set(key, page, PAGE_TTL)
+        cache.set(f"page:{name}", page, PAGE_TTL)
     except Exception:
-        logger.warning("page cache write failed for %s", key, exc_info=True)
+        logger.warning("page cache write failed for %s", name, exc_info=True)
 
 
-def bump(version: str) -> None:
+def bump(*versions: str) -> None:
     """Move ``version`` on now and again once the current transaction commits.
 
     The second bump matters: between the first and the commit another request may cache the old
@@ -87,17 +88,36 @@ def bump(version: str) -> None:
     """
 
     def increment() -> None:
-        name = f"version:{version}"
-        try:
+        if _incr_in_redis(versions):
+            return
+        for version in versions:
+            name = _version_key(version)
             try:
-                cache.incr(name)
-            except ValueError:  # first bump: the counter does not exist yet
-                cache.add(name, 1, timeout=None) or cache.incr(name)
-        except Exception:
-            logger.warning("could not bump page cache version %s", version, exc_info=True)
+                try:
+                    cache.incr(name)
+                except ValueError:  # first bump: the counter does not exist yet
+                    cache.add(name, 1, timeout=None) or cache.incr(name)
+            except Exception:
+                logger.warning("could not bump page cache version %s", version, exc_info=True)
 
     increment()
     transaction.on_commit(increment)
+
+
+def _incr_in_redis(versions: tuple[str, ...]) -> bool:
+    """All the counters in one round trip when the cache is Redis (INCR creates a missing one)."""
+    backend = getattr(cache, "_cache", None)
+    if backend is None or not hasattr(backend, "get_client"):
+        return False
+    try:
+        keys = [cache.make_and_validate_key(_version_key(version)) for version in versions]
+        pipeline = backend.get_client(keys[0], write=True).pipeline(transaction=False)
+        for key in keys:
+            pipeline.incr(key)
+        pipeline.execute()
+    except Exception:
+        logger.warning("could not bump page cache versions %s", versions, exc_info=True)
+    return True
 
 
 def respond(
@@ -107,10 +127,11 @@ def respond(
     html = page.html
     for old, new in (swaps or {}).items():
         html = html.replace(old, new, 1)
+    # Split once on each placeholder and join with this visitor's value: one pass over the page.
     if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+        html = get_token(request).join(html.split(CSRF_PLACEHOLDER))
     if NONCE_PLACEHOLDER in html:
-        html = html.replace(NONCE_PLACEHOLDER, str(request._csp_nonce))
+        html = str(request._csp_nonce).join(html.split(NONCE_PLACEHOLDER))
     response = HttpResponse(html, status=page.status)
     for header, value in page.headers.items():
         response.headers[header] = value
@@ -131,8 +152,8 @@ def shared_page(name, versions, personalise=None):
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not may_use_cache(request):
                 return view(request, *args, **kwargs)
-            key = key_for(name(**kwargs), *versions(**kwargs))
-            page = get(key)
+            page_name = name(**kwargs)
+            current, page = lookup(page_name, versions(**kwargs))
             if page is None:
                 request.shared_render = True
                 response = view(request, *args, **kwargs)
@@ -148,7 +169,7 @@ def shared_page(name, versions, personalise=None):
                     },
                     data=getattr(response, "page_data", {}),
                 )
-                put(key, page)
+                put(page_name, current, page)
             swaps = personalise(request, page) if personalise else None
             return respond(request, page, swaps)
 

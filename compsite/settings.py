@@ -106,7 +106,8 @@ REDIS_URL = read_redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its client (compsite/cache.py says why).
+            "BACKEND": "compsite.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Cache and broker share one Redis database: the prefix keeps cache keys apart.
             "KEY_PREFIX": "aitv",

@@ -78,6 +78,19 @@ class ComparisonQuerySet(models.QuerySet):
         entries = ComparisonEntry.objects.select_related("tool").order_by("position", "id")
         return self.prefetch_related(Prefetch("entries", queryset=entries))
 
+    def for_vote(self, slug: str) -> Comparison | None:
+        """The comparison at ``slug`` with its entries and tools, in one query (the vote's)."""
+        entries = list(
+            ComparisonEntry.objects.filter(comparison__slug=slug)
+            .select_related("comparison", "tool")
+            .order_by("position", "id")
+        )
+        if not entries:
+            return None
+        comparison = entries[0].comparison
+        comparison.entry_list = entries
+        return comparison
+
     def with_page_data(self) -> ComparisonQuerySet:
         """Everything the comparison page shows about its tools, in a fixed number of queries."""
         tools = Tool.objects.with_profile()

@@ -74,7 +74,7 @@ def _vote_blocks(request: HttpRequest, context: dict) -> dict[str, str]:
 @require_POST
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
     """Cast or change a vote. htmx gets the vote block back; a plain form post gets a 303."""
-    stored = Comparison.objects.with_standings().filter(slug=slug).first()
+    stored = Comparison.objects.for_vote(slug)
     if stored is not None and stored.is_live:
         tools = stored.ordered_tools
     else:

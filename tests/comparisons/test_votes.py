@@ -354,12 +354,12 @@ def test_vote_post_query_count_is_pinned(duel, django_assert_num_queries):
     comparison, *_ = duel
     reader = new_reader()
     # Inside a test the vote's transaction is a savepoint too (+2 statements that production's
-    # BEGIN/COMMIT do not show): comparison, entries with tools; [savepoint]; the reader's vote
-    # FOR UPDATE; savepoint, insert, release; the count update; [release].
-    with django_assert_num_queries(9):
+    # BEGIN/COMMIT do not show): the comparison with its entries and tools; [savepoint]; one
+    # statement inserting and counting the first vote; [release].
+    with django_assert_num_queries(4):
         assert cast(reader, comparison, "alpha").status_code == 303
-    # A change: comparison, entries; [savepoint]; FOR UPDATE; one update moving both counts;
-    # the vote's update; [release].
+    # A change: lookup; [savepoint]; the first-vote statement finds the vote; FOR UPDATE; one
+    # update moving both counts; the vote's update; [release].
     with django_assert_num_queries(7):
         assert cast(reader, comparison, "bravo").status_code == 303
     # htmx also reloads the block it sends back: + comparison, entries.
