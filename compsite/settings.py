@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "compsite.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "compsite.urls"

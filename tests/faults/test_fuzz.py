@@ -1,0 +1,119 @@
+"""Arbitrary input at everything a stranger can reach: never a 5xx, nothing stored when refused.
+
+Hypothesis generates the input; the requests go through the whole Django stack (middleware,
+CSRF, rate limits, views) against Postgres, as the test client sends them.
+"""
+
+from urllib.parse import quote
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from comparisons.models import Comparison, ComparisonEntry, Vote
+from newsletter.models import Subscriber
+
+pytestmark = pytest.mark.django_db
+
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# Text as a browser, bot or scanner could send it: anything but NUL and lone surrogates, which
+# no HTTP client can put on the wire.
+text = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=300
+)
+slugish = st.one_of(
+    st.from_regex(r"\A[a-z0-9-]{0,60}\Z"), text.map(lambda value: quote(value, safe=""))
+)
+
+
+@pytest.fixture
+def site(settings_fixture):
+    call_command("seed_demo", verbosity=0)
+
+
+@pytest.fixture
+def settings_fixture(settings):
+    # The fuzzer is one client: without this the rate limits answer 429 after a few examples.
+    settings.VOTE_RATE = settings.SIGNUP_RATE = "100000/m"
+    return settings
+
+
+def stranger() -> Client:
+    return Client(headers={"x-forwarded-proto": "https"}, raise_request_exception=False)
+
+
+def state() -> tuple:
+    return (
+        Vote.objects.count(),
+        sum(ComparisonEntry.objects.values_list("vote_count", flat=True)),
+        Comparison.objects.count(),
+        Subscriber.objects.count(),
+    )
+
+
+@FUZZ
+@given(slug=slugish, tool=text, cookie=text)
+def test_vote_with_any_slug_tool_or_cookie(site, slug, tool, cookie):
+    client = stranger()
+    client.cookies["reader"] = cookie.encode("utf-8", "surrogatepass").decode("latin-1")
+    before = state()
+    response = client.post(f"/compare/{slug}/vote/", {"tool": tool})
+    assert response.status_code < 500
+    if response.status_code != 303:
+        assert state() == before
+
+
+@FUZZ
+@given(email=text, trap=text, extra=st.dictionaries(st.text(max_size=20), text, max_size=3))
+def test_sign_up_with_anything(site, email, trap, extra):
+    before = Subscriber.objects.count()
+    response = stranger().post("/newsletter/subscribe/", {**extra, "email": email, "website": trap})
+    assert response.status_code < 500
+    if "@" not in email:
+        assert Subscriber.objects.count() == before
+
+
+@FUZZ
+@given(token=slugish, body=st.dictionaries(st.text(max_size=30), text, max_size=3))
+def test_confirm_and_unsubscribe_links_with_forged_tokens(site, token, body):
+    before = state()
+    for kind in ("confirm", "unsubscribe", "interests"):
+        client = stranger()
+        assert client.get(f"/newsletter/{kind}/{token}/").status_code < 500
+        assert client.post(f"/newsletter/{kind}/{token}/", body).status_code < 500
+    assert state() == before
+
+
+@FUZZ
+@given(query=text)
+def test_search_with_anything(site, query):
+    assert stranger().get("/search/", {"q": query}).status_code < 500
+    assert (
+        stranger().get("/search/", {"q": query}, headers={"hx-request": "true"}).status_code < 500
+    )
+
+
+@FUZZ
+@given(slug=slugish, a=text, b=text)
+def test_any_pair_and_the_picker_with_anything(site, slug, a, b):
+    before = state()
+    client = stranger()
+    for path in (f"/compare/{slug}/", f"/compare/{slug}.json", f"/compare/{slug}/share.png"):
+        assert client.get(path).status_code < 500, path
+    assert client.get("/compare/", {"a": a, "b": b}).status_code < 500
+    assert state() == before
+
+
+@FUZZ
+@given(path=text, page=text)
+def test_any_address_and_page_number(site, path, page):
+    client = stranger()
+    assert client.get("/" + quote(path)).status_code < 500
+    for index in ("/tools/", "/categories/", "/reviewers/", "/newsletter/"):
+        assert client.get(index, {"page": page}).status_code < 500
