@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from editors.admin_tools import MarkdownPreviewMixin
 from reviews.models import Reviewer, Scorecard
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    markdown_fields = ("bio",)
     list_display = ["name", "lens", "question", "ship_rate_display", "position"]
     list_filter = ["lens"]
     search_fields = ["name", "question", "bio"]
