@@ -16,14 +16,10 @@ class VoteAdmin(admin.ModelAdmin):
     # The reader is stored only as a keyed hash; even that is nobody's business here.
     fields = ["comparison", "tool", "created_at", "updated_at"]
     readonly_fields = fields
+    actions = None  # not even "delete selected"
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions

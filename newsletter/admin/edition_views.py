@@ -1,6 +1,6 @@
 """The edition page's workflow: preview, test, send, hold, progress and retry.
 
-Each view takes the ``EditionAdmin`` first (``EditionAdmin.get_urls`` wires them through the admin
+Each view takes the ``EditionAdmin`` after the request (``EditionAdmin.get_urls`` wires them through the admin
 site, so only staff reach them), checks the model permission it needs and calls a service.
 """
 
@@ -107,7 +107,7 @@ def panel_context(model_admin, request: HttpRequest, edition: Edition) -> dict:
 
 
 @require_POST
-def prepare_next(model_admin, request: HttpRequest) -> HttpResponse:
+def prepare_next(request: HttpRequest, model_admin) -> HttpResponse:
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     edition, created = services.edition_prepare_next()
@@ -122,7 +122,7 @@ def prepare_next(model_admin, request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def preview(model_admin, request: HttpRequest, edition_id: int) -> HttpResponse:
+def preview(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
     edition = _edition(model_admin, request, edition_id, change=False)
     to = request.user.email or "editor@example.com"
     message = services.edition_sample_email(edition_id=edition.pk, to=to)
@@ -142,7 +142,7 @@ def preview(model_admin, request: HttpRequest, edition_id: int) -> HttpResponse:
 @require_safe
 @xframe_options_sameorigin
 @csp_override(EMAIL_PREVIEW_CSP)
-def preview_html(model_admin, request: HttpRequest, edition_id: int) -> HttpResponse:
+def preview_html(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
     edition = _edition(model_admin, request, edition_id, change=False)
     to = request.user.email or "editor@example.com"
     message = services.edition_sample_email(edition_id=edition.pk, to=to)
@@ -153,7 +153,7 @@ def preview_html(model_admin, request: HttpRequest, edition_id: int) -> HttpResp
 
 
 @require_safe
-def progress(model_admin, request: HttpRequest, edition_id: int) -> HttpResponse:
+def progress(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
     edition = _edition(model_admin, request, edition_id, change=False)
     context = progress_context(model_admin, request, edition)
     return TemplateResponse(request, "admin/newsletter/edition/_progress.html", context)
@@ -178,13 +178,13 @@ def send_test_of(model_admin, request: HttpRequest, edition: Edition) -> None:
 
 
 @require_POST
-def send_test(model_admin, request: HttpRequest, edition_id: int) -> HttpResponse:
+def send_test(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
     edition = _edition(model_admin, request, edition_id, change=True)
     send_test_of(model_admin, request, edition)
     return _back(edition)
 
 
-def send(model_admin, request: HttpRequest, edition_id: int) -> HttpResponse:
+def send(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
     """GET: what is about to happen, and a button. POST: start the send."""
     edition = _edition(model_admin, request, edition_id, change=True)
     if request.method == "POST":
@@ -217,7 +217,7 @@ def send(model_admin, request: HttpRequest, edition_id: int) -> HttpResponse:
 
 
 @require_POST
-def hold(model_admin, request: HttpRequest, edition_id: int) -> HttpResponse:
+def hold(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
     edition = _edition(model_admin, request, edition_id, change=True)
     if services.edition_hold(edition_id=edition.pk):
         model_admin.log_change(request, edition, "Held.")
@@ -230,7 +230,7 @@ def hold(model_admin, request: HttpRequest, edition_id: int) -> HttpResponse:
 
 
 @require_POST
-def release(model_admin, request: HttpRequest, edition_id: int) -> HttpResponse:
+def release(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
     edition = _edition(model_admin, request, edition_id, change=True)
     if services.edition_release(edition_id=edition.pk):
         model_admin.log_change(request, edition, "Released: back to draft.")
@@ -241,7 +241,7 @@ def release(model_admin, request: HttpRequest, edition_id: int) -> HttpResponse:
 
 
 @require_POST
-def retry(model_admin, request: HttpRequest, edition_id: int) -> HttpResponse:
+def retry(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
     edition = _edition(model_admin, request, edition_id, change=False)
     if not request.user.has_perm("newsletter.change_delivery"):
         raise PermissionDenied

@@ -87,7 +87,7 @@ class EditionAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
     def get_urls(self):
         def route(suffix: str, view, name: str):
-            wrapped = self.admin_site.admin_view(lambda request, **kw: view(self, request, **kw))
+            wrapped = self.admin_site.admin_view(lambda request, **kw: view(request, self, **kw))
             return path(suffix, wrapped, name=f"newsletter_edition_{name}")
 
         return [
