@@ -539,7 +539,9 @@ def edition_next_send_time(*, now: datetime.datetime | None = None) -> datetime.
     from compsite.environment import cron_schedule
 
     now = now or timezone.now()
-    return now + cron_schedule(settings.NEWSLETTER_SCHEDULE).remaining_estimate(now)
+    estimate = now + cron_schedule(settings.NEWSLETTER_SCHEDULE).remaining_estimate(now)
+    # Celery's estimate is off by the moments it took to compute; cron runs on whole minutes.
+    return (estimate + datetime.timedelta(seconds=30)).replace(second=0, microsecond=0)
 
 
 def edition_prepare_next(*, now: datetime.datetime | None = None) -> tuple[Edition, bool]:

@@ -26,7 +26,11 @@ def form_fields(html: bytes | str, form_id: str) -> dict[str, str | list[str]]:
         elif field.name == "textarea":
             data[name] = field.text.removeprefix("\n")
         else:
-            chosen = [option.get("value", option.text) for option in field.find_all("option") if option.has_attr("selected")]
+            chosen = [
+                option.get("value", option.text)
+                for option in field.find_all("option")
+                if option.has_attr("selected")
+            ]
             if field.has_attr("multiple"):
                 data[name] = chosen
             elif chosen:

@@ -90,9 +90,7 @@ def test_publish_and_unpublish_actions_change_what_readers_see_at_once(
     editor_client, editor, client
 ):
     a, b = ToolFactory(name="Alpha", slug="alpha"), ToolFactory(name="Bravo", slug="bravo")
-    draft = make_comparison(
-        a, b, status=Comparison.Status.DRAFT, verdict="The editors pick Alpha."
-    )
+    draft = make_comparison(a, b, status=Comparison.Status.DRAFT, verdict="The editors pick Alpha.")
     # Readers see the pair's generated page, and the shared page cache keeps it.
     assert b"The editors pick Alpha." not in client.get(draft.get_absolute_url()).content
     assert b"The editors pick Alpha." not in client.get(draft.get_absolute_url()).content
@@ -109,9 +107,9 @@ def test_publish_and_unpublish_actions_change_what_readers_see_at_once(
     assert b"The editors pick Alpha." not in client.get(draft.get_absolute_url()).content
 
     history = list(
-        LogEntry.objects.filter(object_id=str(draft.pk)).order_by("pk").values_list(
-            "user__username", "change_message"
-        )
+        LogEntry.objects.filter(object_id=str(draft.pk))
+        .order_by("pk")
+        .values_list("user__username", "change_message")
     )
     assert history == [
         (editor.username, "Published."),
@@ -153,9 +151,7 @@ def test_view_on_site_previews_a_draft_for_editors_only(editor_client, client):
     assert signed_in.get(draft.get_absolute_url()).status_code == 404
 
 
-def test_a_draft_pair_previews_for_editors_and_stays_generated_for_readers(
-    editor_client, client
-):
+def test_a_draft_pair_previews_for_editors_and_stays_generated_for_readers(editor_client, client):
     draft = make_comparison(
         ToolFactory(), ToolFactory(), status=Comparison.Status.DRAFT, verdict="Draft verdict."
     )

@@ -172,7 +172,10 @@ def test_staff_outside_the_group_see_no_content(content):
     for model in FULL + VIEW_AND_CHANGE + [Vote]:
         assert client.get(url(model, "changelist")).status_code == 403
     edition = Edition.objects.get()
-    assert client.get(reverse("admin:newsletter_edition_preview", args=[edition.pk])).status_code == 403
+    assert (
+        client.get(reverse("admin:newsletter_edition_preview", args=[edition.pk])).status_code
+        == 403
+    )
     sent = client.post(reverse("admin:newsletter_edition_hold", args=[edition.pk]))
     assert sent.status_code == 403
     assert Edition.objects.get().status == Edition.Status.DRAFT

@@ -28,7 +28,10 @@ def test_the_list_shows_category_entry_panel_and_scorecards(editor_client):
     ScorecardFactory(tool=tool, verdict="skip")
     soup = BeautifulSoup(editor_client.get(LIST).content, "html.parser")
     row = soup.select_one("#result_list tbody tr")
-    cells = {name: row.select_one(f".field-{name}").text for name in ("category", "entry", "panel", "scorecards")}
+    cells = {
+        name: row.select_one(f".field-{name}").text
+        for name in ("category", "entry", "panel", "scorecards")
+    }
     assert cells == {"category": "Vision", "entry": "Free", "panel": "67%", "scorecards": "3"}
 
 
@@ -92,7 +95,10 @@ def test_markdown_fields_show_the_saved_text_rendered_and_sanitised(editor_clien
 def test_the_live_preview_renders_what_the_editor_types(editor_client):
     response = editor_client.post(
         "/admin/markdown-preview/",
-        {"field": "intro", "intro": "A *draft* <img src=x onerror=alert(1)> [link](javascript:alert(1))"},
+        {
+            "field": "intro",
+            "intro": "A *draft* <img src=x onerror=alert(1)> [link](javascript:alert(1))",
+        },
     )
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
