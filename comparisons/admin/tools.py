@@ -39,7 +39,9 @@ class ToolAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_panel_counts().prefetch_related("pricing_tiers")
+        # Counting drops Meta.ordering (GROUP BY); the autocomplete pages need an order.
+        tools = super().get_queryset(request).with_panel_counts().order_by("name", "pk")
+        return tools.prefetch_related("pricing_tiers")
 
     @admin.display(description="Entry")
     def entry(self, tool: Tool) -> str:
