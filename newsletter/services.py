@@ -248,18 +248,20 @@ class SendPlan:
         return not self.reason
 
 
-def _recipient_ids(comparisons: list[Comparison]) -> list[int]:
+def _recipients(comparisons: list[Comparison]):
     """Confirmed subscribers with no interests, or with one among these comparisons' categories."""
     categories = {
         tool.category_id for comparison in comparisons for tool in comparison.ordered_tools
     }
-    return list(
+    return (
         Subscriber.objects.confirmed()
         .filter(Q(interests__isnull=True) | Q(interests__in=categories))
         .distinct()
-        .order_by("pk")
-        .values_list("pk", flat=True)
     )
+
+
+def _recipient_ids(comparisons: list[Comparison]) -> list[int]:
+    return list(_recipients(comparisons).order_by("pk").values_list("pk", flat=True))
 
 
 def _number_edition(edition: Edition) -> None:
@@ -572,7 +574,7 @@ def edition_audience(*, edition: Edition) -> int:
     """How many subscribers it goes to: its deliveries once sending, else who would get it now."""
     if edition.status in (Edition.Status.SENDING, Edition.Status.SENT):
         return edition.deliveries.count()
-    return len(_recipient_ids(edition.ordered_comparisons))
+    return _recipients(edition.ordered_comparisons).count()
 
 
 def edition_send_now(*, edition_id: int) -> SendPlan:

@@ -83,7 +83,10 @@ def test_an_editor_adds_a_tool_publishes_a_comparison_and_sees_it_live(
     page.locator("input[name='pricing_tiers-0-price']").fill("0")
     add_scorecard = page.locator("#scorecards-group .add-row a")
     for index, (reviewer, verdict, quote) in enumerate(
-        [("Builder Bo", "ship", "Two lines to wire up."), ("Skeptic Sue", "skip", "Hallucinates totals.")]
+        [
+            ("Builder Bo", "ship", "Two lines to wire up."),
+            ("Skeptic Sue", "skip", "Hallucinates totals."),
+        ]
     ):
         add_scorecard.click()
         page.locator(f"select[name='scorecards-{index}-reviewer']").select_option(label=reviewer)
@@ -121,7 +124,9 @@ def test_an_editor_adds_a_tool_publishes_a_comparison_and_sees_it_live(
     visits.check()
     page.get_by_role("link", name="View on site").click()
     page.wait_for_url(f"**{comparison.get_absolute_url()}")
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Alpha Vision vs Bravo Vision")
+    assert (
+        page.get_by_role("heading", level=1).inner_text().startswith("Alpha Vision vs Bravo Vision")
+    )
     assert "receipts" in page.locator("body").inner_text()
     assert page.get_by_text("Draft preview").count() == 0
     screenshot(page, "editor-comparison-live")
@@ -155,7 +160,9 @@ def test_the_edition_page_previews_and_follows_a_send_by_itself(newsroom, make_p
     page.goto(f"/admin/newsletter/edition/{edition.pk}/change/")
     visits.check()
     counts = page.locator("#send-progress-counts")
-    assert " ".join(counts.inner_text().split()).startswith("2 sent · 1 failed · 1 waiting · 4 total")
+    assert " ".join(counts.inner_text().split()).startswith(
+        "2 sent · 1 failed · 1 waiting · 4 total"
+    )
     assert "550 unknown user" in page.locator("table.failed-deliveries").inner_text()
 
     # The worker finishes; the bar catches up without a reload, then stops asking.
@@ -175,3 +182,42 @@ def test_the_edition_page_previews_and_follows_a_send_by_itself(newsroom, make_p
     assert "Echo vs Bravo Vision" in page.locator("pre.email-preview-text").inner_text()
     screenshot(page, "editor-edition-preview")
     visits.check()
+
+
+def test_a_new_editor_chooses_a_password_and_a_guesser_meets_the_lockout_page(
+    newsroom, make_page, screenshot, settings
+):
+    from io import StringIO
+    from urllib.parse import urlsplit
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("create_editor", "new.editor@example.com", stdout=out)
+    link = out.getvalue().strip().splitlines()[-1]
+    page = make_page()
+    page.goto(urlsplit(link).path)
+    assert page.get_by_role("heading", level=1).inner_text() == "Choose your password"
+    page.get_by_label("New password:").fill(PASSWORD)
+    page.get_by_label("Again, to be sure:").fill(PASSWORD)
+    screenshot(page, "editor-set-password")
+    assert page.console.problems == []
+    page.get_by_role("button", name="Set my password").click()
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("Username").fill("new.editor@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    assert page.get_by_role("link", name="Tools", exact=True).count() >= 1
+    assert page.console.problems == []
+
+    guesser = make_page()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        guesser.goto("/admin/login/")
+        guesser.get_by_label("Username").fill(EMAIL)
+        guesser.get_by_label("Password").fill("not-the-password")
+        guesser.get_by_role("button", name="Log in").click()
+    guesser.get_by_role("heading", name="Sign-in paused for a while").wait_for()
+    screenshot(guesser, "editor-locked-out")
+    # The lockout answers 429, which the console reports as a failed load; nothing else.
+    assert [p for p in guesser.console.problems if "status of 429" not in p] == []
