@@ -70,7 +70,7 @@ def _urls(edition: Edition) -> dict[str, str]:
     }
 
 
-def progress_context(model_admin, request: HttpRequest, edition: Edition) -> dict:
+def progress_context(request: HttpRequest, edition: Edition) -> dict:
     failed = (
         edition.deliveries.filter(status=Delivery.Status.FAILED)
         .select_related("subscriber")
@@ -102,7 +102,7 @@ def panel_context(model_admin, request: HttpRequest, edition: Edition) -> dict:
         "audience": services.edition_audience(edition=full),
         "next_send": services.edition_next_send_time(),
         "show_progress": edition.status != Edition.Status.DRAFT or edition.number is not None,
-        **progress_context(model_admin, request, edition),
+        **progress_context(request, edition),
     }
 
 
@@ -155,7 +155,7 @@ def preview_html(request: HttpRequest, model_admin, edition_id: int) -> HttpResp
 @require_safe
 def progress(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
     edition = _edition(model_admin, request, edition_id, change=False)
-    context = progress_context(model_admin, request, edition)
+    context = progress_context(request, edition)
     return TemplateResponse(request, "admin/newsletter/edition/_progress.html", context)
 
 
