@@ -3,6 +3,10 @@
 The rights are written out here as they were when this migration was made (a later change is a new
 migration). Django creates permissions after all migrations have run, so they are created here
 first: a fresh database gets a complete group in one ``migrate``.
+
+It lives in the editors app rather than in newsletter: it depends on the latest migration of all
+three content apps, so it runs after every model it names exists, and no app's own numbering
+(where another change may add its next migration) has to make room for it.
 """
 
 from django.contrib.auth.management import create_permissions
