@@ -4,6 +4,7 @@ The variables and their defaults are DESIGN.md's configuration table; ``compsite
 validates each one so that a bad value stops start-up with a message naming the variable.
 """
 
+import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,9 +57,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",  # its sitemap.xml template; compsite/sitemaps.py uses SITE_URL
     "django_htmx",
     "django_ratelimit",
+    "axes",
     "comparisons",
     "reviews",
     "newsletter",
+    "editors",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "compsite.middleware.DatabaseUnavailableMiddleware",
+    # Last: turns a refused sign-in into the friendly lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "compsite.urls"
@@ -178,6 +183,25 @@ SILENCED_SYSTEM_CHECKS = [
     "django_ratelimit.W001",
 ]
 
+# --- Signing in (editors, in the admin) -----------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes counts failed sign-ins per username and address (in the database, so a Redis
+# outage never lifts the limit). After AXES_FAILURE_LIMIT failures that pair is refused, even
+# with the right password, until AXES_COOLOFF_TIME has passed since the last counted failure.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out do not push the end of the lockout back: the page can say when
+# trying again will work.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "compsite.ratelimits.client_ip"
+AXES_LOCKOUT_CALLABLE = "editors.views.locked_out"
+
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -248,5 +272,6 @@ LOGGING = {
     },
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes announces itself at INFO in every process; its lockouts are WARNING.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -19,6 +19,8 @@ urlpatterns = [
     path("robots.txt", pages.robots_txt, name="robots"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("newsletter/", include("newsletter.urls")),
+    # The editors' own pages (choosing a password, the markdown preview) sit beside the admin.
+    path("admin/", include("editors.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

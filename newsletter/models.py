@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core import signing
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
 from comparisons.models import Category, Comparison, ComparisonEntry, Tool
@@ -46,6 +47,13 @@ def normalise_email(raw: str) -> str:
 class SubscriberQuerySet(models.QuerySet):
     def confirmed(self) -> SubscriberQuerySet:
         return self.filter(status=Subscriber.Status.CONFIRMED)
+
+    def status_counts(self) -> dict[str, int]:
+        """How many subscribers in each status (every status present, zero or not); one query."""
+        counts = dict.fromkeys(Subscriber.Status.values, 0)
+        rows = self.order_by().values_list("status").annotate(count=Count("pk"))
+        counts.update(dict(rows))
+        return counts
 
     def awaiting_confirmation_email(self, *, now: datetime.datetime) -> SubscriberQuerySet:
         """Pending addresses whose requested confirmation email never went out.
@@ -158,6 +166,29 @@ def edition_subject(comparisons: list[Comparison]) -> str:
     return f"{BRAND}: {first} and {more} more" if more else f"{BRAND}: {first}"
 
 
+@dataclass(frozen=True)
+class SendProgress:
+    """An edition's deliveries by status: what the editors' progress bar shows."""
+
+    total: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.sent - self.failed - self.skipped
+
+    @property
+    def done(self) -> int:
+        return self.total - self.pending
+
+    @property
+    def percent(self) -> int:
+        """Rounded down: the bar shows 100% only once nothing is pending."""
+        return 100 * self.done // self.total if self.total else 0
+
+
 class EditionQuerySet(models.QuerySet):
     def public(self) -> EditionQuerySet:
         """Editions that have gone out (or are going out): they have a number and a web page."""
@@ -232,6 +263,17 @@ class Edition(models.Model):
     @property
     def display_subject(self) -> str:
         return self.subject_for(self.ordered_comparisons)
+
+    def progress(self) -> SendProgress:
+        """Counted from the deliveries in one query."""
+        statuses = Delivery.Status
+        counts = self.deliveries.aggregate(
+            total=Count("pk"),
+            sent=Count("pk", filter=Q(status=statuses.SENT)),
+            failed=Count("pk", filter=Q(status=statuses.FAILED)),
+            skipped=Count("pk", filter=Q(status=statuses.SKIPPED)),
+        )
+        return SendProgress(**counts)
 
 
 class EditionItem(models.Model):

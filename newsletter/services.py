@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comparisons.models import Category, Comparison
@@ -247,18 +248,20 @@ class SendPlan:
         return not self.reason
 
 
-def _recipient_ids(comparisons: list[Comparison]) -> list[int]:
+def _recipients(comparisons: list[Comparison]):
     """Confirmed subscribers with no interests, or with one among these comparisons' categories."""
     categories = {
         tool.category_id for comparison in comparisons for tool in comparison.ordered_tools
     }
-    return list(
+    return (
         Subscriber.objects.confirmed()
         .filter(Q(interests__isnull=True) | Q(interests__in=categories))
         .distinct()
-        .order_by("pk")
-        .values_list("pk", flat=True)
     )
+
+
+def _recipient_ids(comparisons: list[Comparison]) -> list[int]:
+    return list(_recipients(comparisons).order_by("pk").values_list("pk", flat=True))
 
 
 def _number_edition(edition: Edition) -> None:
@@ -339,9 +342,10 @@ def edition_finish(*, edition_id: int) -> bool:
     """Mark the edition sent once no delivery is pending. True when this call did it."""
     if Delivery.objects.filter(edition_id=edition_id, status=Delivery.Status.PENDING).exists():
         return False
+    # A retry of failed deliveries finishes an edition again: it keeps the first time it was sent.
     return bool(
         Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING).update(
-            status=Edition.Status.SENT, sent_at=timezone.now()
+            status=Edition.Status.SENT, sent_at=Coalesce(F("sent_at"), timezone.now())
         )
     )
 
@@ -523,3 +527,139 @@ def celery_is_eager() -> bool:
     from compsite.celery import app
 
     return bool(app.conf.task_always_eager)
+
+
+# --- The editors' controls (the admin) ----------------------------------------------------------
+
+TEST_SUBJECT_PREFIX = "[Test] "
+
+
+def edition_next_send_time(*, now: datetime.datetime | None = None) -> datetime.datetime:
+    """When beat next sends the week's edition (NEWSLETTER_SCHEDULE)."""
+    from django.conf import settings
+
+    from compsite.environment import cron_schedule
+
+    now = now or timezone.now()
+    estimate = now + cron_schedule(settings.NEWSLETTER_SCHEDULE).remaining_estimate(now)
+    # Celery's estimate is off by the moments it took to compute; cron runs on whole minutes.
+    return (estimate + datetime.timedelta(seconds=30)).replace(second=0, microsecond=0)
+
+
+def edition_prepare_next(*, now: datetime.datetime | None = None) -> tuple[Edition, bool]:
+    """The edition beat sends next, created as a prefilled draft if it is missing."""
+    return edition_prepare(when=edition_next_send_time(now=now))
+
+
+def edition_problems(*, edition: Edition) -> list[str]:
+    """What stops ``edition`` going out now, in words for editors (needs ``with_contents()``)."""
+    problems = []
+    if edition.status == Edition.Status.HELD:
+        problems.append("It is held: release it first.")
+    elif edition.status == Edition.Status.SENT:
+        problems.append("It has gone out already.")
+    comparisons = edition.ordered_comparisons
+    if not comparisons:
+        problems.append("It holds no comparisons.")
+    for comparison in comparisons:
+        if not comparison.is_live:
+            problems.append(
+                f"“{comparison}” is not on the site yet ({comparison.publication.lower()}): "
+                "readers could not open it. Publish it or take it out."
+            )
+    return problems
+
+
+def edition_audience(*, edition: Edition) -> int:
+    """How many subscribers it goes to: its deliveries once sending, else who would get it now."""
+    if edition.status in (Edition.Status.SENDING, Edition.Status.SENT):
+        return edition.deliveries.count()
+    return _recipients(edition.ordered_comparisons).count()
+
+
+def edition_send_now(*, edition_id: int) -> SendPlan:
+    """Start the send at once, as beat would; refused (``plan.reason``) while anything is wrong.
+
+    The batches go to the worker (run in this process when there is no broker); an edition
+    held, sent or resumed is handled by ``edition_start`` as for beat.
+    """
+    edition = Edition.objects.with_contents().get(pk=edition_id)
+    if edition.status != Edition.Status.SENDING and (problems := edition_problems(edition=edition)):
+        return SendPlan(edition=edition, reason=" ".join(problems))
+    plan = edition_start(edition_id=edition_id)
+    if plan.started:
+        edition_dispatch(edition_id=edition_id, batches=plan.batches)
+        edition_finish(edition_id=edition_id)
+    return plan
+
+
+def edition_hold(*, edition_id: int) -> bool:
+    """Stop a draft going out on schedule, or a send between batches. True when it changed."""
+    return bool(
+        Edition.objects.filter(
+            pk=edition_id, status__in=[Edition.Status.DRAFT, Edition.Status.SENDING]
+        ).update(status=Edition.Status.HELD, updated_at=timezone.now())
+    )
+
+
+def edition_release(*, edition_id: int) -> bool:
+    """A held edition back to draft: it goes out on schedule (or when sent now)."""
+    return bool(
+        Edition.objects.filter(pk=edition_id, status=Edition.Status.HELD).update(
+            status=Edition.Status.DRAFT, updated_at=timezone.now()
+        )
+    )
+
+
+def edition_sample_email(*, edition_id: int, to: str):
+    """The edition as a subscriber with no interests gets it, addressed to ``to``.
+
+    The sample subscriber is nobody (id 0): its unsubscribe and interests links lead nowhere.
+    A draft shows the number it would get if it went out next.
+    """
+    edition = Edition.objects.with_contents().get(pk=edition_id)
+    if edition.number is None:
+        _number_edition(edition)  # on this copy only; never saved
+    sample = Subscriber(pk=0, email=to, status=Subscriber.Status.CONFIRMED)
+    return emails.edition_email(edition, sample, edition.ordered_comparisons)
+
+
+def edition_send_test(*, edition_id: int, to: str) -> str:
+    """Send the sample to ``to`` only, its subject marked; no delivery is recorded. Returns the
+    subject. SMTP errors reach the caller: the editor is waiting for an answer."""
+    message = edition_sample_email(edition_id=edition_id, to=to)
+    message.subject = f"{TEST_SUBJECT_PREFIX}{message.subject}"
+    message.send(using="default")
+    return message.subject
+
+
+def deliveries_retry(*, delivery_ids: Iterable[int]) -> list[int]:
+    """Failed deliveries of editions that went out (or are going out) sent again. Returns the
+    ids queued; deliveries of held editions wait for the release."""
+    going_out = [Edition.Status.SENDING, Edition.Status.SENT]
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update(of=("self",))
+            .filter(
+                pk__in=list(delivery_ids),
+                status=Delivery.Status.FAILED,
+                edition__status__in=going_out,
+            )
+            .order_by("pk")
+            .values_list("pk", "edition_id")
+        )
+        Delivery.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+            status=Delivery.Status.PENDING
+        )
+        by_edition: dict[int, list[int]] = {}
+        for pk, edition_id in rows:
+            by_edition.setdefault(edition_id, []).append(pk)
+        # The batch task sends only for an edition that is sending.
+        Edition.objects.filter(pk__in=by_edition, status=Edition.Status.SENT).update(
+            status=Edition.Status.SENDING
+        )
+    for edition_id, ids in by_edition.items():
+        batches = [ids[i : i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE)]
+        edition_dispatch(edition_id=edition_id, batches=batches)
+        edition_finish(edition_id=edition_id)
+    return [pk for pk, _ in rows]

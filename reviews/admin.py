@@ -1,17 +1,20 @@
 from django.contrib import admin
 
+from editors.admin_tools import MarkdownPreviewMixin
 from reviews.models import Reviewer, Scorecard
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    markdown_fields = ("bio",)
     list_display = ["name", "lens", "question", "ship_rate_display", "position"]
     list_filter = ["lens"]
     search_fields = ["name", "question", "bio"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_ship_counts()
+        # Counting drops Meta.ordering (GROUP BY); the autocomplete pages need an order.
+        return super().get_queryset(request).with_ship_counts().order_by("position", "name")
 
     @admin.display(description="Ship rate", ordering="ship_count")
     def ship_rate_display(self, reviewer: Reviewer) -> str:

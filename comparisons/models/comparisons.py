@@ -42,6 +42,10 @@ class ComparisonQuerySet(models.QuerySet):
         """Published and due: a future ``published_at`` schedules the comparison."""
         return self.filter(status=Comparison.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self) -> ComparisonQuerySet:
+        """Published with a time still to come: readers see them from that time on."""
+        return self.filter(status=Comparison.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def curated(self) -> ComparisonQuerySet:
         return self.filter(kind=Comparison.Kind.CURATED)
 
@@ -158,6 +162,13 @@ class Comparison(models.Model):
         )
 
     @property
+    def publication(self) -> str:
+        """What readers see of it now: "Draft", "Scheduled" or "Published"."""
+        if self.status != self.Status.PUBLISHED:
+            return "Draft"
+        return "Published" if self.is_live else "Scheduled"
+
+    @property
     def is_curated(self) -> bool:
         return self.kind == self.Kind.CURATED
 
@@ -223,6 +234,11 @@ class Comparison(models.Model):
         self.status = self.Status.PUBLISHED
         self.published_at = self.published_at or when or timezone.now()
         self.save(update_fields=["status", "published_at", "updated_at"])
+
+    def unpublish(self) -> None:
+        """Back to draft; the publication time stays, for when it is published again."""
+        self.status = self.Status.DRAFT
+        self.save(update_fields=["status", "updated_at"])
 
     def refresh_identity(self) -> None:
         """Derive slug and title from the tools; the old address keeps working as a 301."""

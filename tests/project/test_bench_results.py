@@ -41,6 +41,8 @@ def test_the_weekly_send_is_reported_against_smtplib():
     section = text().split("## Weekly send", 1)
     assert len(section) == 2, "the weekly send section is missing"
     body = section[1]
-    assert re.search(rf"\| Celery worker .*\| {NUMBER} \| {NUMBER} \| {NUMBER} \| {NUMBER} \|", body)
+    assert re.search(
+        rf"\| Celery worker .*\| {NUMBER} \| {NUMBER} \| {NUMBER} \| {NUMBER} \|", body
+    )
     assert re.search(r"\| plain smtplib .*\| 1\.00 \|", body)
     assert "peak RSS" in body

@@ -92,7 +92,7 @@ def test_postgres_and_redis_from_urls():
     assert config["debug"] is False
     assert config["db"] == "django.db.backends.postgresql"
     assert config["db_name"] == "verdicts"
-    assert config["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["cache"] == "compsite.cache.RedisCache"  # Django's, reusing its client
     # Used as given, for both the cache and the broker.
     assert config["cache_location"] == config["broker"] == "redis://cache.internal:6380/2"
     assert config["cache_prefix"]

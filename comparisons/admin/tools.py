@@ -1,0 +1,57 @@
+from django.contrib import admin
+
+from comparisons.models import Category, PricingTier, Tool
+from editors.admin_tools import MarkdownPreviewMixin
+from reviews.models import Scorecard
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class PricingTierInline(admin.TabularInline):
+    model = PricingTier
+    extra = 1
+    fields = ["position", "name", "price", "unit", "note"]
+
+
+class ScorecardInline(admin.StackedInline):
+    model = Scorecard
+    extra = 0
+    fields = ["reviewer", "verdict", "quote"]
+    # The reviewer is a plain list, not a search box: the panel is small enough to show whole.
+
+
+@admin.register(Tool)
+class ToolAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    list_display = ["name", "category", "vendor", "entry", "panel", "scorecards", "is_published"]
+    list_filter = ["category", "is_published"]
+    search_fields = ["name", "vendor", "tagline"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PricingTierInline, ScorecardInline]
+    markdown_fields = ("description",)
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "category", "vendor", "tagline", "is_published"]}),
+        ("Details", {"fields": ["description", "website", "licence", "prices_checked"]}),
+    ]
+
+    def get_queryset(self, request):
+        # Counting drops Meta.ordering (GROUP BY); the autocomplete pages need an order.
+        tools = super().get_queryset(request).with_panel_counts().order_by("name", "pk")
+        return tools.prefetch_related("pricing_tiers")
+
+    @admin.display(description="Entry")
+    def entry(self, tool: Tool) -> str:
+        return tool.entry_price
+
+    @admin.display(description="Panel ship %", ordering="ship_count")
+    def panel(self, tool: Tool) -> str:
+        value = tool.panel_ship_percent
+        return "—" if value is None else f"{value}%"
+
+    @admin.display(description="Scorecards", ordering="scorecard_count")
+    def scorecards(self, tool: Tool) -> int:
+        return tool.scorecard_count

@@ -1,0 +1,42 @@
+"""A markdown textarea with its rendered preview beside it."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.urls import reverse
+
+from comparisons.markdown import render_markdown
+
+
+class MarkdownTextarea(forms.Textarea):
+    """Shows the field's markdown rendered as readers will see it (sanitised, as on the site).
+
+    Without JavaScript the preview is of the text as last saved (or submitted); with htmx it
+    follows the editor's typing, rendered by the server so it is exactly the site's output.
+    """
+
+    template_name = "editors/widgets/markdown_textarea.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 8, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        preview_id = f"{widget_attrs.get('id', name)}-preview"
+        widget_attrs.update(
+            {
+                "hx-post": reverse("editors:markdown_preview"),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": f"#{preview_id}",
+                "hx-swap": "innerHTML",
+                # Only the token and this field travel, not the whole form.
+                "hx-params": f"csrfmiddlewaretoken,field,{name}",
+                "hx-vals": json.dumps({"field": name}),
+            }
+        )
+        context["preview_id"] = preview_id
+        context["preview"] = render_markdown(self.format_value(value) or "")
+        return context

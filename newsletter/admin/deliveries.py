@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from editors.admin_tools import log_changes
+from newsletter import services
+from newsletter.models import Delivery
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The send ledger: read-only, except that failed deliveries can be sent again."""
+
+    list_display = ["edition", "subscriber", "status", "attempts", "sent_at", "error"]
+    list_filter = ["status", "edition"]
+    search_fields = ["subscriber__email", "error"]
+    list_select_related = ["edition", "subscriber"]
+    actions = ["retry"]
+    fields = [
+        "edition",
+        "subscriber",
+        "status",
+        "attempts",
+        "error",
+        "created_at",
+        "queued_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Retry the selected failed deliveries", permissions=["change"])
+    def retry(self, request, queryset) -> None:
+        failed = list(queryset.filter(status=Delivery.Status.FAILED))
+        queued = set(services.deliveries_retry(delivery_ids=[delivery.pk for delivery in failed]))
+        log_changes(self, request, [d for d in failed if d.pk in queued], "Sent again.")
+        message = f"Sending {len(queued)} failed deliver{'ies' if len(queued) != 1 else 'y'} again."
+        if waiting := len(failed) - len(queued):
+            message += f" {waiting} belong to a held edition: release it to send them."
+        self.message_user(request, message)

@@ -1,0 +1,156 @@
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.urls import path
+
+from editors.admin_tools import MarkdownPreviewMixin, log_changes
+from newsletter import services
+from newsletter.admin import edition_views as views
+from newsletter.models import Edition, EditionItem
+
+
+class EditionItemInline(admin.TabularInline):
+    model = EditionItem
+    extra = 1
+    fields = ["position", "comparison", "on_site"]
+    readonly_fields = ["on_site"]
+    autocomplete_fields = ["comparison"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("comparison")
+
+    @admin.display(description="On the site")
+    def on_site(self, item: EditionItem) -> str:
+        return item.comparison.publication if item.comparison_id else "—"
+
+
+@admin.register(Edition)
+class EditionAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    list_display = ["__str__", "week", "number", "status", "subject", "sent", "pending", "failed"]
+    list_filter = ["status"]
+    search_fields = ["subject", "intro"]
+    date_hierarchy = "week"
+    inlines = [EditionItemInline]
+    markdown_fields = ("intro",)
+    actions = ["send_now", "send_test", "hold", "release"]
+    readonly_fields = ["number", "created_at", "updated_at", "send_started_at", "sent_at"]
+    fields = [
+        "week",
+        "status",
+        "subject",
+        "intro",
+        "number",
+        "created_at",
+        "updated_at",
+        "send_started_at",
+        "sent_at",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Editors draft or hold an edition; only the send moves it to sending and sent.
+        if obj is not None and obj.status in (Edition.Status.SENDING, Edition.Status.SENT):
+            return [*self.readonly_fields, "week", "status"]
+        return self.readonly_fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Edition.Status.choices
+                if value in (Edition.Status.DRAFT, Edition.Status.HELD)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        counts = {
+            f"{status}_count": Count("deliveries", filter=Q(deliveries__status=status))
+            for status in ("sent", "pending", "failed")
+        }
+        return super().get_queryset(request).annotate(**counts)
+
+    @admin.display(description="Sent", ordering="sent_count")
+    def sent(self, edition: Edition) -> int:
+        return edition.sent_count
+
+    @admin.display(description="Pending", ordering="pending_count")
+    def pending(self, edition: Edition) -> int:
+        return edition.pending_count
+
+    @admin.display(description="Failed", ordering="failed_count")
+    def failed(self, edition: Edition) -> int:
+        return edition.failed_count
+
+    def view_on_site(self, edition: Edition):
+        return edition.get_absolute_url() if edition.number else None
+
+    # --- The workflow: pages and buttons ------------------------------------------------------
+
+    def get_urls(self):
+        def route(suffix: str, view, name: str):
+            wrapped = self.admin_site.admin_view(lambda request, **kw: view(request, self, **kw))
+            return path(suffix, wrapped, name=f"newsletter_edition_{name}")
+
+        return [
+            route("next/", views.prepare_next, "prepare_next"),
+            route("<int:edition_id>/preview/", views.preview, "preview"),
+            route("<int:edition_id>/preview/html/", views.preview_html, "preview_html"),
+            route("<int:edition_id>/progress/", views.progress, "progress"),
+            route("<int:edition_id>/test/", views.send_test, "send_test"),
+            route("<int:edition_id>/send/", views.send, "send"),
+            route("<int:edition_id>/hold/", views.hold, "hold"),
+            route("<int:edition_id>/release/", views.release, "release"),
+            route("<int:edition_id>/retry/", views.retry, "retry"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        edition = self.get_object(request, object_id)
+        if edition is not None:
+            extra_context = {**(extra_context or {}), **views.panel_context(self, request, edition)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "next_send": services.edition_next_send_time(),
+            "can_prepare": self.has_add_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    # --- Actions on the list ------------------------------------------------------------------
+
+    @admin.action(description="Send now…", permissions=["change"])
+    def send_now(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Send one edition at a time.", messages.WARNING)
+            return None
+        return redirect("admin:newsletter_edition_send", edition_id=queryset.get().pk)
+
+    @admin.action(description="Send me a test", permissions=["change"])
+    def send_test(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Pick one edition to test.", messages.WARNING)
+            return
+        views.send_test_of(self, request, queryset.get())
+
+    @admin.action(description="Hold (it does not go out)", permissions=["change"])
+    def hold(self, request, queryset) -> None:
+        held = [e for e in queryset if services.edition_hold(edition_id=e.pk)]
+        log_changes(self, request, held, "Held.")
+        self.message_user(
+            request,
+            f"Held {len(held)} edition{'s' * (len(held) != 1)}: nothing more goes out until "
+            "released.",
+        )
+
+    @admin.action(
+        description="Release (back to draft, goes out on schedule)", permissions=["change"]
+    )
+    def release(self, request, queryset) -> None:
+        released = [e for e in queryset if services.edition_release(edition_id=e.pk)]
+        log_changes(self, request, released, "Released: back to draft.")
+        self.message_user(
+            request,
+            f"Released {len(released)} edition{'s' * (len(released) != 1)}: back to draft, "
+            "they go out on schedule.",
+        )

@@ -1,0 +1,280 @@
+"""The week's edition in the admin: edit, preview, test, send, hold, follow and retry."""
+
+import datetime
+
+import pytest
+import time_machine
+from bs4 import BeautifulSoup
+from django.contrib.admin.models import LogEntry
+from django.utils import timezone
+
+from comparisons.models import Comparison
+from newsletter.models import Delivery, Edition, Subscriber
+from tests.editors.forms import action, form_fields
+from tests.factories import ToolFactory, make_comparison
+from tests.newsletter.factories import DeliveryFactory, SubscriberFactory, make_edition
+from tests.newsletter.smtp_sink import smtp_mailers, start_sink
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/admin/newsletter/edition/"
+
+
+def page_of(edition: Edition, suffix: str = "change/") -> str:
+    return f"/admin/newsletter/edition/{edition.pk}/{suffix}"
+
+
+@pytest.fixture
+def edition():
+    first = make_comparison(ToolFactory(name="Alpha"), ToolFactory(name="Bravo"))
+    second = make_comparison(ToolFactory(name="Charlie"), ToolFactory(name="Delta"))
+    return make_edition(first, second, intro="This week: **two** duels.")
+
+
+@pytest.fixture
+def readers():
+    return SubscriberFactory.create_batch(3)
+
+
+def test_editors_edit_the_intro_and_reorder_the_comparisons(editor_client, edition):
+    data = form_fields(editor_client.get(page_of(edition)).content, "edition_form")
+    data["intro"] = "New intro."
+    data["items-0-position"], data["items-1-position"] = "1", "0"
+    data["_save"] = "Save"
+    assert editor_client.post(page_of(edition), data).status_code == 302
+    edition = Edition.objects.with_contents().get(pk=edition.pk)
+    assert edition.intro == "New intro."
+    assert [c.title for c in edition.ordered_comparisons] == ["Charlie vs Delta", "Alpha vs Bravo"]
+
+
+def test_the_change_page_says_when_it_goes_out_and_to_how_many(
+    editor_client, editor, edition, readers
+):
+    SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
+    with time_machine.travel(datetime.datetime(2030, 3, 6, 12, 0, tzinfo=datetime.UTC)):
+        editor_client.force_login(editor)  # a session from today has long expired by then
+        soup = BeautifulSoup(editor_client.get(page_of(edition)).content, "html.parser")
+    panel = " ".join(soup.select_one(".edition-workflow").text.split())
+    assert "Goes out by itself on Monday 11 March, 08:00 UTC" in panel
+    assert "to about 3 subscribers, unless held." in panel
+    assert "Not ready" not in panel
+    assert soup.find("a", string="Preview HTML and text")["href"] == page_of(edition, "preview/")
+    assert soup.find("a", string="Send now…")["href"] == page_of(edition, "send/")
+
+
+def test_preview_shows_both_versions_as_a_subscriber_gets_them(editor_client, edition):
+    page = editor_client.get(page_of(edition, "preview/"))
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert (
+        "Weekly AI Tool Verdicts: Alpha vs Bravo and 1 more"
+        in soup.select_one(".email-headers").text
+    )
+    assert "editor@example.com" in soup.select_one(".email-headers").text
+    frame = soup.find("iframe")
+    assert frame["src"] == page_of(edition, "preview/html/")
+    assert "allow-scripts" not in frame["sandbox"]
+    text = soup.select_one("pre.email-preview-text").text
+    assert "Alpha vs Bravo" in text and "Charlie vs Delta" in text and "**two**" in text
+    for script in soup.find_all("script"):
+        assert script.get("src"), script
+
+    html = editor_client.get(frame["src"])
+    assert html.status_code == 200
+    assert html.headers["X-Frame-Options"] == "SAMEORIGIN"
+    csp = html.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in csp and "sandbox" in csp and "default-src 'none'" in csp
+    assert "script-src" not in csp  # default-src 'none': no script at all
+    body = html.content.decode()
+    assert '<base target="_blank">' in body
+    assert "<strong>two</strong>" in body and "Charlie vs Delta" in body
+    # A draft shows the number it would get next, and is not numbered by looking at it.
+    assert "· #1" in body
+    edition.refresh_from_db()
+    assert edition.number is None
+
+
+def test_send_me_a_test_goes_to_the_editor_only_marked_and_records_nothing(
+    editor_client, editor, edition, readers, mailoutbox
+):
+    response = editor_client.post(page_of(edition, "test/"), follow=True)
+    assert response.redirect_chain[-1][0] == page_of(edition)
+    [message] = mailoutbox
+    assert message.to == ["editor@example.com"] and not message.cc and not message.bcc
+    assert message.subject == "[Test] Weekly AI Tool Verdicts: Alpha vs Bravo and 1 more"
+    html = message.alternatives[0].content
+    assert "Alpha vs Bravo" in html and "Alpha vs Bravo" in message.body
+    assert not Delivery.objects.exists()
+    edition.refresh_from_db()
+    assert (edition.status, edition.number, edition.send_started_at) == ("draft", None, None)
+    assert "Sent “[Test] Weekly AI Tool Verdicts" in response.content.decode()
+    entry = LogEntry.objects.get(object_id=str(edition.pk))
+    assert (entry.user, entry.get_change_message()) == (
+        editor,
+        "Sent a test to editor@example.com.",
+    )
+
+
+def test_the_test_goes_over_smtp_to_one_address(settings, editor_client, edition, readers):
+    sink, controller = start_sink()
+    settings.MAILERS = smtp_mailers(sink.port)
+    try:
+        editor_client.post(page_of(edition, "test/"))
+    finally:
+        controller.stop()
+    [(address, message)] = sink.messages()
+    assert address == "editor@example.com"
+    assert str(message["Subject"]).startswith("[Test] ")
+
+
+def test_send_now_asks_first_then_sends_to_every_confirmed_subscriber(
+    eager, editor_client, editor, edition, readers, mailoutbox
+):
+    SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
+    confirm = editor_client.get(page_of(edition, "send/"))
+    soup = BeautifulSoup(confirm.content, "html.parser")
+    assert soup.find("input", type="submit")["value"] == "Yes, send it to 3 subscribers"
+    assert [li.text for li in soup.select("#content-main ol li")] == [
+        "Alpha vs Bravo",
+        "Charlie vs Delta",
+    ]
+    assert mailoutbox == []
+
+    response = editor_client.post(page_of(edition, "send/"), follow=True)
+    assert "Edition #1 is on its way to 3 subscribers." in response.content.decode()
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(r.email for r in readers)
+    edition.refresh_from_db()
+    assert (edition.status, edition.number) == (Edition.Status.SENT, 1)
+    assert LogEntry.objects.filter(
+        object_id=str(edition.pk), user=editor, change_message="Started the send: 3 recipients."
+    ).exists()
+
+
+def test_send_now_from_the_list_goes_through_the_same_question(editor_client, edition):
+    response = editor_client.post(LIST, action("send_now", edition))
+    assert response.status_code == 302
+    assert response.headers["Location"] == page_of(edition, "send/")
+
+
+def test_an_edition_with_a_comparison_not_on_the_site_is_not_sent(
+    eager, editor_client, edition, readers, mailoutbox
+):
+    draft = make_comparison(ToolFactory(), ToolFactory(), status=Comparison.Status.DRAFT)
+    edition.items.create(comparison=draft, position=5)
+    confirm = editor_client.get(page_of(edition, "send/")).content.decode()
+    assert f"“{draft}” is not on the site yet (draft)" in confirm
+    assert 'type="submit"' not in confirm.split('id="content-main"')[1]
+    response = editor_client.post(page_of(edition, "send/"), follow=True)
+    assert "Not sent:" in response.content.decode()
+    assert mailoutbox == []
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
+
+
+def test_hold_and_release(eager, editor_client, editor, edition, readers, mailoutbox):
+    editor_client.post(page_of(edition, "hold/"))
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.HELD
+    response = editor_client.post(page_of(edition, "send/"), follow=True)
+    assert "Not sent: It is held: release it first." in response.content.decode()
+    assert mailoutbox == []
+
+    editor_client.post(LIST, action("release", edition))
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
+    editor_client.post(LIST, action("hold", edition))
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.HELD
+    messages = list(
+        LogEntry.objects.filter(object_id=str(edition.pk), user=editor)
+        .order_by("pk")
+        .values_list("change_message", flat=True)
+    )
+    assert messages == ["Held.", "Released: back to draft.", "Held."]
+
+
+def sending_edition(edition: Edition) -> Edition:
+    Edition.objects.filter(pk=edition.pk).update(
+        status=Edition.Status.SENDING, number=1, send_started_at=timezone.now()
+    )
+    statuses = ["sent"] * 3 + ["failed"] + ["pending"] * 2
+    for status in statuses:
+        DeliveryFactory(
+            edition=edition,
+            subscriber=SubscriberFactory(),
+            status=status,
+            attempts=1,
+            error="SMTPRecipientsRefused: 550 No such mailbox" if status == "failed" else "",
+        )
+    edition.refresh_from_db()
+    return edition
+
+
+def test_while_sending_the_page_shows_progress_that_updates_itself(editor_client, edition):
+    edition = sending_edition(edition)
+    soup = BeautifulSoup(editor_client.get(page_of(edition)).content, "html.parser")
+    progress = soup.find(id="send-progress")
+    assert progress["hx-get"] == page_of(edition, "progress/")
+    assert progress["hx-trigger"] == "every 3s"
+    bar = progress.find("progress")
+    assert (bar["value"], bar["max"]) == ("4", "6")
+    counts = " ".join(progress.select_one(".send-progress-counts").text.split())
+    assert counts.startswith("3 sent · 1 failed · 2 waiting · 6 total (66% done")
+    failed = progress.select_one("table.failed-deliveries tbody tr")
+    assert "SMTPRecipientsRefused: 550 No such mailbox" in failed.text
+
+    # The fragment it polls; once everything is through it stops asking.
+    Delivery.objects.filter(status="pending").update(status="sent")
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SENT)
+    fragment = editor_client.get(page_of(edition, "progress/"), headers={"hx-request": "true"})
+    soup = BeautifulSoup(fragment.content, "html.parser")
+    done = soup.find(id="send-progress")
+    assert not done.has_attr("hx-trigger")
+    assert done.find("progress")["value"] == "6"
+    assert "5 sent · 1 failed" in " ".join(done.text.split())
+
+
+def test_failed_deliveries_are_retried(eager, editor_client, editor, edition, mailoutbox):
+    edition = sending_edition(edition)
+    Delivery.objects.filter(status="pending").update(status="sent")
+    Edition.objects.filter(pk=edition.pk).update(
+        status=Edition.Status.SENT, sent_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    first_sent_at = Edition.objects.get(pk=edition.pk).sent_at
+    failed = Delivery.objects.get(status="failed")
+
+    response = editor_client.post(page_of(edition, "retry/"), follow=True)
+    assert "Sending 1 failed delivery again." in response.content.decode()
+    [message] = mailoutbox
+    assert message.to == [failed.subscriber.email]
+    failed.refresh_from_db()
+    assert (failed.status, failed.error, failed.attempts) == ("sent", "", 2)
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENT and edition.sent_at == first_sent_at
+
+
+def test_the_delivery_list_retries_failed_ones_too(eager, editor_client, edition, mailoutbox):
+    edition = sending_edition(edition)
+    failed = Delivery.objects.get(status="failed")
+    sent = Delivery.objects.filter(status="sent").first()
+    response = editor_client.post(
+        "/admin/newsletter/delivery/", action("retry", failed, sent), follow=True
+    )
+    assert "Sending 1 failed delivery again." in response.content.decode()
+    assert [m.to for m in mailoutbox] == [[failed.subscriber.email]]
+
+
+def test_opening_the_next_edition_prepares_it_prefilled(editor_client):
+    with time_machine.travel(datetime.datetime(2026, 3, 4, 12, 0, tzinfo=datetime.UTC)):
+        make_comparison(ToolFactory(name="Echo"), ToolFactory(name="Foxtrot"))
+        listing = editor_client.get(LIST).content.decode()
+        assert "The next edition goes out by itself on <strong>Monday 9 March, 08:00 UTC" in listing
+        response = editor_client.post(f"{LIST}next/")
+        again = editor_client.post(f"{LIST}next/")
+    edition = Edition.objects.get()
+    assert response.headers["Location"] == again.headers["Location"] == page_of(edition)
+    assert edition.week == datetime.date(2026, 3, 9)
+    assert [c.title for c in Edition.objects.with_contents().get().ordered_comparisons] == [
+        "Echo vs Foxtrot"
+    ]
+    assert Edition.objects.count() == 1
