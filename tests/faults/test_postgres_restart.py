@@ -112,6 +112,10 @@ def test_requests_fail_cleanly_during_a_restart_and_succeed_after(cluster):
         [*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
     )
     subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    # The production start: hashed static files must be collected before gunicorn serves pages.
+    subprocess.run(
+        [*manage, "collectstatic", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     server = subprocess.Popen(
         [gunicorn, "compsite.wsgi", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
