@@ -10,10 +10,14 @@ import datetime
 import logging
 import smtplib
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.mail import mailers
-from django.db import IntegrityError, transaction
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.backends.postgresql.psycopg_any import is_psycopg3
 from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -363,13 +367,198 @@ class BatchResult:
         return self.retry > 0
 
 
-def _interest_map(delivery_ids: list[int]) -> dict[int, set[int]]:
-    subscriber_ids = Delivery.objects.filter(pk__in=delivery_ids).values("subscriber_id")
-    interests: dict[int, set[int]] = {}
-    rows = Subscriber.interests.through.objects.filter(subscriber_id__in=subscriber_ids)
+def _recipients(edition_id: int, delivery_ids: list[int]) -> dict[int, tuple[Subscriber, set[int]]]:
+    """The batch's pending deliveries: delivery id → (subscriber, the ids of their interests).
+
+    Two queries for the whole batch. A delivery that is not pending now never will be again, so
+    it is left out here and costs no claim. The subscriber's status is read again at the claim.
+
+    The deliveries are looked up by primary key alone, and their edition and status checked
+    here: given the edition and the status too, Postgres may walk the (edition, status) index
+    over every pending delivery of the edition, as it does on a freshly filled table whose
+    statistics are not in yet (the state of the table during a send).
+    """
+    deliveries = (
+        Delivery.objects.filter(pk__in=delivery_ids)
+        .select_related("subscriber")
+        .only("edition_id", "status", "subscriber__email")
+    )
+    recipients = {
+        delivery.pk: (delivery.subscriber, set())
+        for delivery in deliveries
+        if delivery.edition_id == edition_id and delivery.status == Delivery.Status.PENDING
+    }
+    interests = {subscriber.pk: ids for subscriber, ids in recipients.values()}
+    rows = Subscriber.interests.through.objects.filter(subscriber_id__in=list(interests))
     for subscriber_id, category_id in rows.values_list("subscriber_id", "category_id"):
-        interests.setdefault(subscriber_id, set()).add(category_id)
-    return interests
+        interests[subscriber_id].add(category_id)
+    return recipients
+
+
+class _Claims:
+    """Claims a batch's deliveries one at a time and records what became of each.
+
+    ``claim(delivery_id)`` locks the delivery's row while it is still pending, in a transaction
+    of its own, and returns its subscriber's status as it is now (None: sent or skipped already,
+    or another worker holds it). The delivery is one of the edition's (``_recipients`` checked),
+    so the claim looks it up by primary key alone (``_recipients`` says why). The transaction lasts until ``settle`` has recorded the outcome
+    (sent, skipped, or the error) and it is committed: across the SMTP exchange. A worker that
+    dies meanwhile loses its database connection, and Postgres rolls the claim back.
+
+    This is the portable form: one ``transaction.atomic()`` per delivery, the outcome written at
+    once. On Postgres, outside any transaction (a worker), ``_ChainedClaims`` does the same in
+    fewer round trips.
+    """
+
+    @contextmanager
+    def claim(self, delivery_id: int):
+        with transaction.atomic():
+            row = (
+                Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(pk=delivery_id, status=Delivery.Status.PENDING)
+                .values_list("subscriber__status", flat=True)
+                .first()
+            )
+            yield row
+
+    def settle(self, delivery_id: int, *, attempted: bool, **fields) -> None:
+        """Record the claimed delivery's outcome: ``fields``, and one more attempt if made."""
+        if attempted:
+            fields["attempts"] = F("attempts") + 1
+        Delivery.objects.filter(pk=delivery_id).update(**fields)
+
+    def commit(self) -> None:
+        """Nothing is left uncommitted between claims."""
+
+    def close(self) -> None:
+        """Nothing is left uncommitted between claims."""
+
+
+class _ChainedClaims(_Claims):
+    """``_Claims`` in one round trip to Postgres per delivery, and a last one to commit.
+
+    Each delivery is still claimed, sent and settled in its own transaction, but the statements
+    travel together: a delivery's outcome and COMMIT go in the same round trip as the next
+    delivery's BEGIN and claim::
+
+        BEGIN; <claim 1>                                -- send 1 over SMTP
+        <settle 1>; COMMIT; BEGIN; <claim 2>            -- send 2
+        <settle 2>; COMMIT; BEGIN; <claim 3>            -- …
+        <settle n>; COMMIT
+
+    The guarantee is the same as with one transaction per round trip. Postgres runs the
+    statements in order, so delivery 1 is committed before delivery 2 is claimed and a lock is
+    held only across its own message. Delivery 1's outcome leaves for the database as soon as
+    the SMTP server has answered for it (nothing else happens in between): if the worker dies
+    before that, its claim is rolled back and the message, accepted but not marked, goes again,
+    which is the message in flight, as before; if it dies after, Postgres commits delivery 1 and
+    rolls back the claim on delivery 2. At any moment at most one accepted message per worker
+    process is not yet marked sent.
+
+    Needs a connection in autocommit mode (BEGIN and COMMIT are ours) and client-side parameter
+    binding (several statements in one query), Django's default for psycopg 3.
+    """
+
+    def __init__(self, cursor) -> None:
+        self.cursor = cursor
+        self.open = False  # a transaction of ours is open on the server
+        self.owed: tuple[str, list] | None = None  # the open transaction's outcome, unsent
+
+    @staticmethod
+    def usable() -> bool:
+        return (
+            connection.vendor == "postgresql"
+            and is_psycopg3
+            and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+            and connection.get_autocommit()
+            and not connection.in_atomic_block
+        )
+
+    def _run(self, statements: list[str], params: list) -> None:
+        self.cursor.execute("; ".join(statements), params)
+        while self.cursor.nextset():
+            pass  # to the last statement's result
+
+    def _pending(self) -> tuple[list[str], list]:
+        """The open transaction's outcome and COMMIT, to go with the next statements."""
+        if not self.open:
+            return [], []
+        statements, params = [], []
+        if self.owed is not None:
+            statements, params = [self.owed[0]], list(self.owed[1])
+        self.owed = None
+        self.open = False
+        return [*statements, "COMMIT"], params
+
+    @contextmanager
+    def claim(self, delivery_id: int):
+        statements, params = self._pending()
+        try:
+            self.open = True
+            self._run(
+                [*statements, "BEGIN", _sql(_CLAIM)],
+                [*params, delivery_id, Delivery.Status.PENDING],
+            )
+            row = self.cursor.fetchone()
+            yield None if row is None else row[0]
+        except BaseException:
+            self._rollback()
+            raise
+
+    def settle(self, delivery_id: int, *, attempted: bool, **fields) -> None:
+        columns = [f"{connection.ops.quote_name(name)} = %s" for name in fields]
+        if attempted:
+            columns.append("attempts = attempts + 1")
+        self.owed = (
+            _sql(f"UPDATE {{delivery}} SET {', '.join(columns)} WHERE id = %s"),
+            [*fields.values(), delivery_id],
+        )
+
+    def commit(self) -> None:
+        statements, params = self._pending()
+        if statements:
+            try:
+                self._run(statements, params)
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        self.open = False
+        self.owed = None
+        try:
+            self.cursor.execute("ROLLBACK")
+        except DatabaseError:
+            logger.info("rolling back a claim failed", exc_info=True)
+
+    def close(self) -> None:
+        self.commit()
+
+
+def _sql(statement: str) -> str:
+    return statement.format(
+        delivery=connection.ops.quote_name(Delivery._meta.db_table),
+        subscriber=connection.ops.quote_name(Subscriber._meta.db_table),
+    )
+
+
+# The claim, written out: lock the delivery's row while it is still pending (a row another
+# worker holds is skipped, not waited for) and read the subscriber's status as it is now.
+_CLAIM = """SELECT s.status FROM {delivery} d JOIN {subscriber} s ON s.id = d.subscriber_id
+    WHERE d.id = %s AND d.status = %s FOR UPDATE OF d SKIP LOCKED"""
+
+
+@contextmanager
+def _claims():
+    if not _ChainedClaims.usable():
+        yield _Claims()
+        return
+    with connection.cursor() as cursor:
+        claims = _ChainedClaims(cursor)
+        try:
+            yield claims
+        finally:
+            claims.close()
 
 
 def _close_quietly(backend) -> None:
@@ -393,6 +582,11 @@ def deliveries_send(
     An error about one message (a refused recipient) is recorded on that delivery and the batch
     goes on; an error about the server stops the batch. Either way the delivery stays pending for
     the task's retry with backoff, and is marked failed with its error on the final attempt.
+
+    What the batch needs is loaded for all of it first, each distinct copy of the edition is
+    rendered once (``emails.EditionCopies``), and the claims take one round trip per delivery
+    (``_ChainedClaims``). With Django's SMTP backend a message's bytes go straight to the
+    backend's connection, as ``EmailBackend.send_messages`` would write them.
     """
     result = BatchResult()
     edition = Edition.objects.with_contents().filter(pk=edition_id).first()
@@ -400,52 +594,61 @@ def deliveries_send(
         # Held by the editors mid-send (or deleted): leave the rest pending.
         return result
     comparisons = edition.ordered_comparisons
-    interests = _interest_map(delivery_ids)
+    ordered = sorted(delivery_ids)
+    recipients = _recipients(edition_id, ordered)
+    copies = emails.EditionCopies(edition)
     backend = mailers["default"]
+    wire = isinstance(backend, SMTPBackend) and not backend.fail_silently
+    sender = backend.prep_address(settings.DEFAULT_FROM_EMAIL) if wire else ""
     connected = False
     try:
-        for position, delivery_id in enumerate(sorted(delivery_ids)):
-            with transaction.atomic():
-                delivery = (
-                    Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("subscriber")
-                    .filter(pk=delivery_id, edition_id=edition_id, status=Delivery.Status.PENDING)
-                    .first()
-                )
-                if delivery is None:
-                    continue  # sent, failed or skipped already, or another worker holds it
-                subscriber = delivery.subscriber
-                interest_ids = interests.get(subscriber.pk, set())
-                theirs = [c for c in comparisons if subscriber.wants(c, interest_ids)]
-                if subscriber.status != Subscriber.Status.CONFIRMED or not theirs:
-                    delivery.status = Delivery.Status.SKIPPED
-                    delivery.save(update_fields=["status"])
-                    result.skipped += 1
-                    continue
-                message = emails.edition_email(
-                    edition, subscriber, theirs, has_interests=bool(interest_ids)
-                )
-                delivery.attempts += 1
-                try:
-                    if not connected:
-                        backend.open()
-                        connected = True
-                    backend.send_messages([message])
-                except MESSAGE_ERRORS as error:
-                    _record_failure(delivery, error, final_attempt, result)
-                    continue
-                except CONNECTION_ERRORS as error:
-                    _record_failure(delivery, error, final_attempt, result)
-                    _close_quietly(backend)
-                    connected = False
-                    remaining = sorted(delivery_ids)[position + 1 :]
-                    _give_up_on(remaining, edition_id, error, final_attempt, result)
-                    break
-                delivery.status = Delivery.Status.SENT
-                delivery.sent_at = timezone.now()
-                delivery.error = ""
-                delivery.save(update_fields=["status", "sent_at", "error", "attempts"])
-                result.sent += 1
+        with _claims() as claims:
+            for position, delivery_id in enumerate(ordered):
+                if delivery_id not in recipients:
+                    continue  # sent, failed or skipped already
+                subscriber, interest_ids = recipients[delivery_id]
+                with claims.claim(delivery_id) as status:
+                    if status is None:
+                        continue  # sent meanwhile, or another worker holds it
+                    theirs = [c for c in comparisons if subscriber.wants(c, interest_ids)]
+                    if status != Subscriber.Status.CONFIRMED or not theirs:
+                        claims.settle(delivery_id, attempted=False, status=Delivery.Status.SKIPPED)
+                        result.skipped += 1
+                        continue
+                    has_interests = bool(interest_ids)
+                    data = None
+                    if wire:
+                        data = copies.as_bytes(subscriber, theirs, has_interests=has_interests)
+                    message = None
+                    if data is None:
+                        message = copies.message(subscriber, theirs, has_interests=has_interests)
+                    try:
+                        if not connected:
+                            backend.open()
+                            connected = True
+                        if data is not None:
+                            backend.connection.sendmail(sender, [subscriber.email], data)
+                        else:
+                            backend.send_messages([message])
+                    except MESSAGE_ERRORS as error:
+                        _record_failure(claims, delivery_id, error, final_attempt, result)
+                        continue
+                    except CONNECTION_ERRORS as error:
+                        _record_failure(claims, delivery_id, error, final_attempt, result)
+                        _close_quietly(backend)
+                        connected = False
+                        remaining = ordered[position + 1 :]
+                        claims.commit()
+                        _give_up_on(remaining, edition_id, error, final_attempt, result)
+                        break
+                    claims.settle(
+                        delivery_id,
+                        attempted=True,
+                        status=Delivery.Status.SENT,
+                        sent_at=timezone.now(),
+                        error="",
+                    )
+                    result.sent += 1
     finally:
         if connected:
             _close_quietly(backend)
@@ -453,17 +656,21 @@ def deliveries_send(
 
 
 def _record_failure(
-    delivery: Delivery, error: BaseException, final_attempt: bool, result: BatchResult
+    claims: _Claims,
+    delivery_id: int,
+    error: BaseException,
+    final_attempt: bool,
+    result: BatchResult,
 ) -> None:
-    delivery.error = _describe(error)
-    result.error = delivery.error
+    description = _describe(error)
+    result.error = description
     if final_attempt:
-        delivery.status = Delivery.Status.FAILED
+        claims.settle(delivery_id, attempted=True, status=Delivery.Status.FAILED, error=description)
         result.failed += 1
     else:
+        claims.settle(delivery_id, attempted=True, error=description)
         result.retry += 1
-    delivery.save(update_fields=["status", "error", "attempts"])
-    logger.warning("delivery %s: %s", delivery.pk, delivery.error)
+    logger.warning("delivery %s: %s", delivery_id, description)
 
 
 def _give_up_on(

@@ -8,10 +8,11 @@ import datetime
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from newsletter import services
+from newsletter import emails, services
 from newsletter.models import Delivery, Edition, Subscriber
 from newsletter.tasks import MAX_RETRIES, send_batch, send_edition, sweep, weekly_edition
 from tests.factories import ToolFactory, make_comparison
@@ -211,3 +212,45 @@ def test_a_confirmation_the_server_could_not_take_stays_owed_for_the_sweep(eager
     assert subscriber.confirmation_sent_at is None
     owed = Subscriber.objects.awaiting_confirmation_email(now=timezone.now())
     assert list(owed) == [subscriber]
+
+
+def test_an_address_sent_the_email_packages_way_gets_the_same_message(eager, sink, edition):
+    """Copies are filled in as bytes for plain addresses; any other goes through the backend."""
+    plain = SubscriberFactory(email="plain@example.com")
+    odd = SubscriberFactory(email="o'brien@example.com")
+    send_edition(edition.pk)
+    assert sink.per_address(SUBJECT) == {plain.email: 1, odd.email: 1}
+    messages = dict(sink.messages(SUBJECT))
+    for subscriber in (plain, odd):
+        message = messages[subscriber.email]
+        assert message["To"] == subscriber.email
+        url = f"{settings.SITE_URL}{subscriber.unsubscribe_url()}"
+        assert message["List-Unsubscribe"] == f"<{url}>"
+        text = message.get_body(("plain",)).get_content()
+        assert f"\r\nUnsubscribe: {url}\r\n" in text
+    assert messages[plain.email]["Subject"] == messages[odd.email]["Subject"]
+
+
+def test_an_error_mid_batch_rolls_back_only_the_claim_in_hand(eager, sink, edition, monkeypatch):
+    first, second, third = SubscriberFactory.create_batch(3)
+    plan = services.edition_start(edition_id=edition.pk)
+    as_bytes = emails.EditionCopies.as_bytes
+
+    def breaks_on_the_second(copies, subscriber, *args, **kwargs):
+        if subscriber.pk == second.pk:
+            raise RuntimeError("the template broke")
+        return as_bytes(copies, subscriber, *args, **kwargs)
+
+    monkeypatch.setattr(emails.EditionCopies, "as_bytes", breaks_on_the_second)
+    with pytest.raises(RuntimeError):
+        services.deliveries_send(edition_id=edition.pk, delivery_ids=plan.batches[0])
+    assert sink.per_address(SUBJECT) == {first.email: 1}
+    assert dict(Delivery.objects.values_list("subscriber_id", "status")) == {
+        first.pk: Delivery.Status.SENT,
+        second.pk: Delivery.Status.PENDING,
+        third.pk: Delivery.Status.PENDING,
+    }
+    monkeypatch.undo()
+    services.deliveries_send(edition_id=edition.pk, delivery_ids=plan.batches[0])
+    assert sink.per_address(SUBJECT) == {first.email: 1, second.email: 1, third.email: 1}
+    assert statuses() == {"sent": 3}
