@@ -367,7 +367,9 @@ class BatchResult:
         return self.retry > 0
 
 
-def _recipients(edition_id: int, delivery_ids: list[int]) -> dict[int, tuple[Subscriber, set[int]]]:
+def _batch_recipients(
+    edition_id: int, delivery_ids: list[int]
+) -> dict[int, tuple[Subscriber, set[int]]]:
     """The batch's pending deliveries: delivery id → (subscriber, the ids of their interests).
 
     Two queries for the whole batch. A delivery that is not pending now never will be again, so
@@ -400,8 +402,8 @@ class _Claims:
 
     ``claim(delivery_id)`` locks the delivery's row while it is still pending, in a transaction
     of its own, and returns its subscriber's status as it is now (None: sent or skipped already,
-    or another worker holds it). The delivery is one of the edition's (``_recipients`` checked),
-    so the claim looks it up by primary key alone (``_recipients`` says why). The transaction lasts until ``settle`` has recorded the outcome
+    or another worker holds it). The delivery is one of the edition's (``_batch_recipients`` checked),
+    so the claim looks it up by primary key alone (``_batch_recipients`` says why). The transaction lasts until ``settle`` has recorded the outcome
     (sent, skipped, or the error) and it is committed: across the SMTP exchange. A worker that
     dies meanwhile loses its database connection, and Postgres rolls the claim back.
 
@@ -595,7 +597,7 @@ def deliveries_send(
         return result
     comparisons = edition.ordered_comparisons
     ordered = sorted(delivery_ids)
-    recipients = _recipients(edition_id, ordered)
+    recipients = _batch_recipients(edition_id, ordered)
     copies = emails.EditionCopies(edition)
     backend = mailers["default"]
     wire = isinstance(backend, SMTPBackend) and not backend.fail_silently
