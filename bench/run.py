@@ -109,6 +109,18 @@ class Bench:
         )
         return result.stdout
 
+    def django_json(self, code: str):
+        """Run ``code`` in a Django process on the benchmark's settings; its last line is JSON."""
+        out = subprocess.run(
+            [PYTHON, "-c", code],
+            cwd=ROOT,
+            env={**self.env, "DJANGO_SETTINGS_MODULE": "compsite.settings"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
     def prepare(self) -> dict:
         import psycopg
 
@@ -135,15 +147,7 @@ class Bench:
         self.manage("collectstatic", "--noinput")
         say("loading the large demo (200 tools, 100 comparisons, 100,000 votes)")
         code = "import django, json, random; django.setup(); from bench.largedemo import load; print(json.dumps(load(random.Random(7))))"
-        out = subprocess.run(
-            [PYTHON, "-c", code],
-            cwd=ROOT,
-            env={**self.env, "DJANGO_SETTINGS_MODULE": "compsite.settings"},
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        return self.django_json(code)
 
     def serve(self) -> None:
         gunicorn = str(BIN / "gunicorn")
@@ -235,18 +239,7 @@ with CaptureQueriesContext(connection) as ctx:
 out["vote POST"] = len(ctx)
 print(json.dumps(out))
 """
-        result = subprocess.run(
-            [PYTHON, "-c", code],
-            cwd=ROOT,
-            env={**self.env, "DJANGO_SETTINGS_MODULE": "compsite.settings"},
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return {
-            name: str(count)
-            for name, count in json.loads(result.stdout.strip().splitlines()[-1]).items()
-        }
+        return {name: str(count) for name, count in self.django_json(code).items()}
 
     def returning_visitor_cookie(self) -> str:
         """The cookie a browser sends after its first page: its CSRF secret (nothing personal)."""
