@@ -39,8 +39,7 @@ def comparison_at(
     pair = pair_tools(slug, tools)
     if pair is None:
         raise Http404(NOT_FOUND)
-    counts = {entry.tool_id: entry.vote_count for entry in stored.entry_list} if stored else {}
-    generated = Comparison.generated_for(pair, counts)
+    generated = Comparison.generated_for(pair, kept_on=stored)
     if pair_address(pair) != slug:
         return stored, HttpResponsePermanentRedirect(url_of(generated))
     return stored, generated

@@ -33,7 +33,6 @@ CONTENT = "content"  # any editorial change: tools, prices, scorecards, comparis
 @dataclass
 class CachedPage:
     html: str
-    status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     data: dict = field(default_factory=dict)  # what the caller needs to personalise the page
     versions: tuple[int, ...] = ()  # the version numbers it was rendered under
@@ -132,7 +131,7 @@ def respond(
         html = get_token(request).join(html.split(CSRF_PLACEHOLDER))
     if NONCE_PLACEHOLDER in html:
         html = str(request._csp_nonce).join(html.split(NONCE_PLACEHOLDER))
-    response = HttpResponse(html, status=page.status)
+    response = HttpResponse(html)
     for header, value in page.headers.items():
         response.headers[header] = value
     return response

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.timezone import get_current_timezone
 
 from comparisons.models import Comparison
+from compsite.urls_absolute import absolute
 from newsletter.models import BRAND, Edition, Subscriber
 
 # Styles come from the template's own <style> block; nothing is fetched from the network.
@@ -44,10 +45,6 @@ class NewsletterEmail(EmailMultiAlternatives):
 
     def message(self, *, policy=email.policy.default):
         return super().message(policy=policy.clone(max_line_length=998))
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def list_id() -> str:

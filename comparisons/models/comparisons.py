@@ -173,11 +173,11 @@ class Comparison(models.Model):
         return self.kind == self.Kind.CURATED
 
     @classmethod
-    def generated_for(cls, tools: list[Tool], counts: dict[int, int] | None = None) -> Comparison:
+    def generated_for(cls, tools: list[Tool], kept_on: Comparison | None = None) -> Comparison:
         """An unsaved comparison of any two tools, for the page a pair has before its first vote.
 
-        ``counts`` (tool id to votes) lets the page show votes kept on a stored comparison of the
-        pair that readers may not see, such as an editor's draft.
+        ``kept_on`` is a stored comparison of the pair that readers may not see, such as an
+        editor's draft: the votes kept on it still show.
         """
         tools = sorted(tools, key=lambda tool: tool.slug)
         comparison = cls(
@@ -186,7 +186,9 @@ class Comparison(models.Model):
             slug=comparison_slug([tool.slug for tool in tools]),
             title=comparison_title(tools),
         )
-        counts = counts or {}
+        counts = (
+            {entry.tool_id: entry.vote_count for entry in kept_on.entry_list} if kept_on else {}
+        )
         comparison.entry_list = [
             ComparisonEntry(tool=tool, position=index, vote_count=counts.get(tool.pk, 0))
             for index, tool in enumerate(tools)

@@ -76,18 +76,16 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     """Cast or change a vote. htmx gets the vote block back; a plain form post gets a 303."""
     stored = Comparison.objects.for_vote(slug)
     if stored is not None and stored.is_live:
-        tools = stored.ordered_tools
+        shown = stored
     else:
-        tools = pair_tools(slug)
-        if tools is None or pair_address(tools) != slug:
+        pair = pair_tools(slug)
+        if pair is None or pair_address(pair) != slug:
             raise Http404(NOT_FOUND)
+        shown = Comparison.generated_for(pair, kept_on=stored)
+    tools = shown.ordered_tools
     reader = reader_from(request)
 
     def refuse(status: int, problem: str) -> HttpResponse:
-        shown = stored if stored is not None and stored.is_live else None
-        shown = shown or Comparison.generated_for(
-            tools, {e.tool_id: e.vote_count for e in stored.entry_list} if stored else {}
-        )
         context = {
             "comparison": shown,
             "my_vote": vote_of(comparison_id=stored.pk if stored else None, reader=reader),
