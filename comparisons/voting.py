@@ -8,6 +8,7 @@ simultaneous requests.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, When
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from comparisons.models import Comparison, ComparisonEntry, Tool, Vote
@@ -73,6 +75,60 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
+# A first vote at a live stored comparison, from its address alone: on Postgres one statement finds
+# the entry, inserts the vote and counts it. Outside a transaction it commits on its own, so the
+# hot count row is locked only while the statement runs (no BEGIN/COMMIT round trips around it).
+# Anything else (a generated pair, a draft, a scheduled comparison, a tool not in it, a reader who
+# already voted) matches or inserts nothing and is left to the general path.
+# The "live" conditions are Comparison.is_live's, on the application's clock as everywhere else;
+# tests pin that both paths agree.
+_FIRST_VOTE_BY_ADDRESS_SQL = """
+WITH target AS (
+    SELECT entry.comparison_id, entry.tool_id
+    FROM comparisons_comparisonentry entry
+    JOIN comparisons_comparison comparison ON comparison.id = entry.comparison_id
+    JOIN comparisons_tool tool ON tool.id = entry.tool_id
+    WHERE comparison.slug = %(slug)s AND tool.slug = %(tool)s
+      AND comparison.status = %(published)s AND comparison.published_at <= %(now)s
+), inserted AS (
+    INSERT INTO comparisons_vote (comparison_id, tool_id, reader_hash, created_at, updated_at)
+    SELECT comparison_id, tool_id, %(reader)s, %(now)s, %(now)s FROM target
+    ON CONFLICT (comparison_id, reader_hash) DO NOTHING
+    RETURNING comparison_id, tool_id
+)
+UPDATE comparisons_comparisonentry entry SET vote_count = entry.vote_count + 1
+FROM inserted
+WHERE entry.comparison_id = inserted.comparison_id AND entry.tool_id = inserted.tool_id
+RETURNING entry.comparison_id, entry.tool_id
+"""
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
+
+def first_vote_by_address(*, slug: str, tool_slug: str, reader: Reader) -> tuple[int, int] | None:
+    """``(comparison id, tool id)`` when this request was the reader's first vote at the live
+    comparison stored at ``slug``; None when the general path (``vote_cast``) has to decide."""
+    if connection.vendor != "postgresql":
+        return None
+    if not (_SLUG.fullmatch(slug) and _SLUG.fullmatch(tool_slug)):
+        return None  # not a slug: nothing could match (and Postgres refuses NUL characters)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FIRST_VOTE_BY_ADDRESS_SQL,
+            {
+                "slug": slug,
+                "tool": tool_slug,
+                "published": Comparison.Status.PUBLISHED,
+                "reader": reader.hash,
+                "now": timezone.now(),
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pagecache.bump_on_commit(f"votes:{slug}", "votes")
+    return row[0], row[1]
+
+
 def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
     """Record ``reader``'s choice of ``tool``: a first vote adds one, a change moves one."""
     with transaction.atomic():
@@ -81,7 +137,7 @@ def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
         )
         if outcome != Outcome.UNCHANGED:
             # Pages showing these counts are cached under these versions: move them on commit.
-            pagecache.bump(f"votes:{comparison.slug}", "votes")
+            pagecache.bump_on_commit(f"votes:{comparison.slug}", "votes")
     return outcome
 
 
@@ -90,7 +146,7 @@ def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
 _FIRST_VOTE_SQL = """
 WITH inserted AS (
     INSERT INTO comparisons_vote (comparison_id, tool_id, reader_hash, created_at, updated_at)
-    VALUES (%(comparison)s, %(tool)s, %(reader)s, now(), now())
+    VALUES (%(comparison)s, %(tool)s, %(reader)s, %(now)s, %(now)s)
     ON CONFLICT (comparison_id, reader_hash) DO NOTHING
     RETURNING tool_id
 )
@@ -108,7 +164,12 @@ def _first_vote_in_one_statement(
     with connection.cursor() as cursor:
         cursor.execute(
             _FIRST_VOTE_SQL,
-            {"comparison": comparison.pk, "tool": tool.pk, "reader": reader.hash},
+            {
+                "comparison": comparison.pk,
+                "tool": tool.pk,
+                "reader": reader.hash,
+                "now": timezone.now(),
+            },
         )
         return Outcome.CAST if cursor.fetchone() else None
 
@@ -151,7 +212,7 @@ def _record(comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
 
 def vote_of(*, comparison_id: int | None, reader: Reader | None) -> int | None:
     """The id of the tool this reader voted for here, if any (one query, none without a cookie)."""
-    if reader is None or comparison_id is None:
+    if reader is None or reader.is_new or comparison_id is None:
         return None
     return (
         Vote.objects.filter(comparison_id=comparison_id, reader_hash=reader.hash)

@@ -7,7 +7,14 @@ from django.views.decorators.http import require_POST, require_safe
 from comparisons.lookups import NOT_FOUND, comparison_at, is_preview, mark_preview
 from comparisons.models import Comparison, Tool
 from comparisons.pairs import generated_comparison_get_or_create, pair_address, pair_tools
-from comparisons.voting import reader_for_vote, reader_from, remember_reader, vote_cast, vote_of
+from comparisons.voting import (
+    first_vote_by_address,
+    reader_for_vote,
+    reader_from,
+    remember_reader,
+    vote_cast,
+    vote_of,
+)
 from compsite import pagecache
 from compsite.ratelimits import rate_limited
 
@@ -71,50 +78,59 @@ def _vote_blocks(request: HttpRequest, context: dict) -> dict[str, str]:
     return blocks
 
 
+def _ballot(slug: str) -> tuple[Comparison | None, Comparison]:
+    """``(stored, shown)`` for a vote at ``slug``: votes are kept on the stored comparison when
+    there is one, and readers choose among the tools of the one they are shown."""
+    stored = Comparison.objects.for_vote(slug)
+    if stored is not None and stored.is_live:
+        return stored, stored
+    pair = pair_tools(slug)
+    if pair is None or pair_address(pair) != slug:
+        raise Http404(NOT_FOUND)
+    return stored, Comparison.generated_for(pair, kept_on=stored)
+
+
 @require_POST
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
     """Cast or change a vote. htmx gets the vote block back; a plain form post gets a 303."""
-    stored = Comparison.objects.for_vote(slug)
-    if stored is not None and stored.is_live:
-        shown = stored
-    else:
-        pair = pair_tools(slug)
-        if pair is None or pair_address(pair) != slug:
-            raise Http404(NOT_FOUND)
-        shown = Comparison.generated_for(pair, kept_on=stored)
-    tools = shown.ordered_tools
-    reader = reader_from(request)
-
-    def refuse(status: int, problem: str) -> HttpResponse:
-        context = {
-            "comparison": shown,
-            "my_vote": vote_of(comparison_id=stored.pk if stored else None, reader=reader),
-            "vote_problem": problem,
-        }
-        template = (
-            "comparisons/vote_block.html" if request.htmx else "comparisons/vote_problem.html"
-        )
-        return render(request, template, context, status=status)
-
+    reader = reader_for_vote(request)
     if rate_limited(request, group="vote", rate=settings.VOTE_RATE):
-        return refuse(429, "You're voting faster than we can count. Wait a minute and try again.")
-    chosen = request.POST.get("tool")
-    tool = next((tool for tool in tools if tool.slug == chosen), None)
-    if tool is None:
-        return refuse(400, "Pick one of the tools in this comparison.")
-
-    comparison = stored if stored is not None else generated_comparison_get_or_create(tools)
-    reader = reader or reader_for_vote(request)
-    vote_cast(comparison=comparison, tool=tool, reader=reader)
+        message = "You're voting faster than we can count. Wait a minute and try again."
+        return _refuse(request, slug, reader, 429, message)
+    chosen = request.POST.get("tool", "")
+    # Most votes are a reader's first at a live comparison: one statement, no lookup first.
+    cast = first_vote_by_address(slug=slug, tool_slug=chosen, reader=reader)
+    if cast is None:
+        stored, shown = _ballot(slug)
+        tools = shown.ordered_tools
+        tool = next((tool for tool in tools if tool.slug == chosen), None)
+        if tool is None:
+            return _refuse(request, slug, reader, 400, "Pick one of the tools in this comparison.")
+        comparison = stored if stored is not None else generated_comparison_get_or_create(tools)
+        vote_cast(comparison=comparison, tool=tool, reader=reader)
+        cast = (comparison.pk, tool.pk)
     if request.htmx:
-        fresh = Comparison.objects.with_standings().get(pk=comparison.pk)
-        context = {"comparison": fresh, "my_vote": tool.pk}
+        comparison_id, tool_id = cast
+        fresh = Comparison.objects.with_standings().get(pk=comparison_id)
+        context = {"comparison": fresh, "my_vote": tool_id}
         response = render(request, "comparisons/vote_block.html", context)
     else:
         response = redirect(f"/compare/{slug}/#vote")
         response.status_code = 303
     remember_reader(response, reader)
     return response
+
+
+def _refuse(request: HttpRequest, slug: str, reader, status: int, problem: str) -> HttpResponse:
+    """The vote block again with what went wrong (a page of its own without htmx)."""
+    stored, shown = _ballot(slug)
+    context = {
+        "comparison": shown,
+        "my_vote": vote_of(comparison_id=stored.pk if stored else None, reader=reader),
+        "vote_problem": problem,
+    }
+    template = "comparisons/vote_block.html" if request.htmx else "comparisons/vote_problem.html"
+    return render(request, template, context, status=status)
 
 
 @require_safe

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from comparisons.models import Comparison, ComparisonEntry, Tool, Vote
 from reviews.models import Verdict
+from tests.clients import CommittingClient
 from tests.factories import (
     CategoryFactory,
     PricingTierFactory,
@@ -30,7 +31,7 @@ def soup_of(response) -> BeautifulSoup:
 
 
 def reader() -> Client:
-    return Client(headers={"x-forwarded-proto": "https"})
+    return CommittingClient()
 
 
 # --- Any pair -------------------------------------------------------------------------------

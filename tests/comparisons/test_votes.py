@@ -1,22 +1,26 @@
+import datetime
 import re
 import threading
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
+from django.utils import timezone
 
 from comparisons.models import Comparison, ComparisonEntry, Vote
 from comparisons.voting import READER_COOKIE, reader_hash, vote_count_drift
 from compsite import pagecache
+from tests.clients import CommittingClient
 from tests.factories import ToolFactory, make_comparison
 
 pytestmark = pytest.mark.django_db
 
 
 def new_reader() -> Client:
-    return Client(headers={"x-forwarded-proto": "https"})
+    return CommittingClient()
 
 
 @pytest.fixture
@@ -39,7 +43,8 @@ def vote_url(comparison) -> str:
 
 
 def cast(client, comparison, tool_slug, **headers):
-    return client.post(vote_url(comparison), {"tool": tool_slug}, headers=headers)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(vote_url(comparison), {"tool": tool_slug}, headers=headers)
 
 
 def vote_block(response) -> BeautifulSoup:
@@ -210,6 +215,19 @@ def test_draft_and_unknown_comparisons_are_404(client, duel):
     assert hidden.pk and Vote.objects.count() == 0
 
 
+def test_a_scheduled_comparison_takes_votes_only_once_it_is_due(client):
+    """The one-statement first vote and the general path agree on what is live."""
+    due = timezone.now() + datetime.timedelta(hours=2)
+    scheduled = make_comparison(
+        ToolFactory(slug="s1"), ToolFactory(slug="s2"), ToolFactory(slug="s3"), published_at=due
+    )
+    assert cast(client, scheduled, "s1").status_code == 404
+    assert Vote.objects.count() == 0
+    with time_machine.travel(due + datetime.timedelta(seconds=1)):
+        assert cast(client, scheduled, "s1").status_code == 303
+    assert counts(scheduled) == {"s1": 1, "s2": 0, "s3": 0}
+
+
 def test_a_vote_on_a_pair_with_an_invisible_draft_is_kept_on_the_draft(client):
     draft = make_comparison(
         ToolFactory(slug="p1"), ToolFactory(slug="p2"), status=Comparison.Status.DRAFT
@@ -353,18 +371,21 @@ def test_check_vote_counts_reports_no_drift_then_finds_drift(duel, capsys):
 def test_vote_post_query_count_is_pinned(duel, django_assert_num_queries):
     comparison, *_ = duel
     reader = new_reader()
-    # Inside a test the vote's transaction is a savepoint too (+2 statements that production's
-    # BEGIN/COMMIT do not show): the comparison with its entries and tools; [savepoint]; one
-    # statement inserting and counting the first vote; [release].
-    with django_assert_num_queries(4):
+    # A first vote at a live comparison: one statement finds the entry, inserts and counts it.
+    with django_assert_num_queries(1):
         assert cast(reader, comparison, "alpha").status_code == 303
-    # A change: lookup; [savepoint]; the first-vote statement finds the vote; FOR UPDATE; one
-    # update moving both counts; the vote's update; [release].
-    with django_assert_num_queries(7):
+    # A change: that statement inserts nothing; the comparison with its entries and tools;
+    # [savepoint] (production's BEGIN); the first-vote statement finds the vote; FOR UPDATE; one
+    # update moving both counts; the vote's update; [release] (production's COMMIT).
+    with django_assert_num_queries(8):
         assert cast(reader, comparison, "bravo").status_code == 303
     # htmx also reloads the block it sends back: + comparison, entries.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert cast(reader, comparison, "alpha", hx_request="true").status_code == 200
+    # A new reader's first vote over htmx: the statement, then the block's two.
+    with django_assert_num_queries(3):
+        assert cast(new_reader(), comparison, "bravo", hx_request="true").status_code == 200
+    assert vote_count_drift() == []
 
 
 def test_the_comparison_page_query_count_is_unchanged_by_ten_thousand_votes(

@@ -6,9 +6,11 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache, caches
 from django.test import Client
 
 from comparisons.models import Tool
+from compsite import pagecache
 from tests.factories import ToolFactory, make_comparison
 from tests.services import private_redis
 
@@ -122,3 +124,39 @@ def test_a_dead_cache_falls_back_to_rendering(comparison, settings, caplog):
     assert page.status_code == 200 and b"Alpha vs Bravo" in page.content
     assert vote.status_code == 303 and home.status_code == 200
     assert "page cache unavailable" in caplog.text
+
+
+def test_a_process_serves_its_own_copy_while_the_versions_match(comparison, monkeypatch):
+    reader = visitor()
+    reader.get(comparison.get_absolute_url())  # renders: the shared copy and this process's
+    asked_for = []
+    backend = caches["default"]
+    for method in ("get", "get_many"):
+        real = getattr(backend, method)
+        monkeypatch.setattr(
+            backend, method, lambda keys, *a, real=real, **k: asked_for.append(keys) or real(keys)
+        )
+    page = reader.get(comparison.get_absolute_url())
+    assert page.status_code == 200 and b"Alpha vs Bravo" in page.content
+    assert asked_for and all("page:" not in str(keys) for keys in asked_for)  # versions only
+
+
+def test_a_redis_that_lost_its_data_never_matches_an_old_copy(comparison):
+    """Versions are fresh random values after a loss, so a process's own copy (stored under the
+    old ones) is not served even though Redis forgot the versions it was checked against."""
+    reader = visitor()
+    reader.get(comparison.get_absolute_url())
+    # What a restarted Redis without persistence forgets: our version keys and shared pages.
+    client = cache._cache.get_client(write=True)
+    client.delete(*client.keys(cache.make_and_validate_key("*")))
+    Tool.objects.filter(slug="alpha").update(tagline="Written while Redis was away")  # no bump
+    assert b"Written while Redis was away" in reader.get(comparison.get_absolute_url()).content
+
+
+def test_versions_change_on_every_bump_and_never_repeat():
+    seen = set()
+    for _ in range(50):
+        pagecache.bump("votes:some-comparison")
+        (value,) = pagecache.lookup("nothing-here", ["votes:some-comparison"])[0]
+        seen.add(value)
+    assert len(seen) == 50

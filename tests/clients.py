@@ -1,0 +1,16 @@
+"""Test browsers."""
+
+from django.test import Client, TestCase
+
+
+class CommittingClient(Client):
+    """A reader whose requests' on-commit work (such as moving the page cache on after a vote)
+    runs as each request ends, as it does after production's commit: the test's own transaction
+    never commits."""
+
+    def __init__(self, **defaults) -> None:
+        super().__init__(headers={"x-forwarded-proto": "https"}, **defaults)
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
