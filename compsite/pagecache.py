@@ -7,9 +7,9 @@ versions of what it shows (content, a comparison's votes, ...); edits and votes 
 versions new values after their transaction commits, so nobody sees stale content. Production
 never calls ``cache.clear()`` because the broker shares the Redis database.
 
-Each web process also keeps the pages it served last. A request then fetches only the versions
-from Redis (a few bytes instead of a 30 KB page to read and unpickle) and serves its own copy
-when they still match: the same freshness rule as the shared copy, at a third of the cost.
+Each web process also keeps the pages it served last, and the versions are watched keys that a
+process knows without asking Redis until a change is announced (compsite/cache.py): a cached
+page is usually served without any round trip, under the same freshness rule as the shared copy.
 Versions are random tokens rather than counters: a Redis that lost its data (or a version key)
 starts from new values, never from numbers an old copy in some process was stored under.
 
@@ -100,21 +100,22 @@ def _version_key(version: str) -> str:
 def lookup(name: str, versions: list[str]) -> tuple[tuple[int, ...] | None, CachedPage | None]:
     """The current versions and the page cached for them.
 
-    One round trip: the versions alone when this process holds a copy that may still be current,
-    the versions and the shared copy otherwise (and a second one when the local copy is outdated).
-    ``(None, None)`` when the cache is unreachable: the caller renders and stores nothing.
+    The versions are watched keys (see compsite/cache.py): usually known in this process
+    without a round trip. So is the page when this process served it last; otherwise it comes
+    from the shared copy. ``(None, None)`` when the cache is unreachable: the caller renders and
+    stores nothing.
     """
     keys = [_version_key(version) for version in versions]
     try:
         page_key = cache.make_and_validate_key(f"page:{name}")
         local = _local.get(page_key)
-        found = cache.get_many(keys if local is not None else [*keys, f"page:{name}"])
+        found = getattr(cache, "get_many_watched", cache.get_many)(keys)
         if missing := [key for key in keys if key not in found]:
             found |= _start_versions(missing)
         current = tuple(found[key] for key in keys)
         if local is not None and local.versions == current:
             return current, local
-        page = found.get(f"page:{name}") if local is None else cache.get(f"page:{name}")
+        page = cache.get(f"page:{name}")
     except Exception:
         logger.warning("page cache unavailable: rendering %s without it", name, exc_info=True)
         return None, None
@@ -164,8 +165,12 @@ def bump_on_commit(*versions: str) -> None:
 
 
 def _renew(versions: tuple[str, ...]) -> None:
+    values = {_version_key(version): _new_version() for version in versions}
     try:
-        cache.set_many({_version_key(version): _new_version() for version in versions}, None)
+        if hasattr(cache, "set_many_announced"):
+            cache.set_many_announced(values)  # every process forgets what it knew of them
+        else:
+            cache.set_many(values, None)
     except Exception:
         logger.warning("could not bump page cache versions %s", versions, exc_info=True)
 
