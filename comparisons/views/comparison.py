@@ -8,6 +8,7 @@ from comparisons.lookups import NOT_FOUND, comparison_at, is_preview, mark_previ
 from comparisons.models import Comparison, Tool
 from comparisons.pairs import generated_comparison_get_or_create, pair_address, pair_tools
 from comparisons.voting import (
+    Reader,
     first_vote_by_address,
     reader_for_vote,
     reader_from,
@@ -121,7 +122,9 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _refuse(request: HttpRequest, slug: str, reader, status: int, problem: str) -> HttpResponse:
+def _refuse(
+    request: HttpRequest, slug: str, reader: Reader, status: int, problem: str
+) -> HttpResponse:
     """The vote block again with what went wrong (a page of its own without htmx)."""
     stored, shown = _ballot(slug)
     context = {
