@@ -117,6 +117,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # Cache and broker share one Redis database: the prefix keeps cache keys apart.
             "KEY_PREFIX": "aitv",
+            # The cache is an optimisation: a Redis that stops answering costs a request at most
+            # a second (then the page renders from the database), never a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
