@@ -109,7 +109,7 @@ def first_vote_by_address(*, slug: str, tool_slug: str, reader: Reader) -> tuple
     comparison stored at ``slug``; None when the general path (``vote_cast``) has to decide."""
     if connection.vendor != "postgresql":
         return None
-    if not (_SLUG.fullmatch(slug) and _SLUG.fullmatch(tool_slug)):
+    if not _SLUG.fullmatch(tool_slug):  # the address's slug is one already (URL converter)
         return None  # not a slug: nothing could match (and Postgres refuses NUL characters)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -97,16 +97,17 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     reader = reader_for_vote(request)
     if rate_limited(request, group="vote", rate=settings.VOTE_RATE):
         message = "You're voting faster than we can count. Wait a minute and try again."
-        return _refuse(request, slug, reader, 429, message)
+        return _refuse(request, _ballot(slug), reader, 429, message)
     chosen = request.POST.get("tool", "")
     # Most votes are a reader's first at a live comparison: one statement, no lookup first.
     cast = first_vote_by_address(slug=slug, tool_slug=chosen, reader=reader)
     if cast is None:
-        stored, shown = _ballot(slug)
+        ballot = stored, shown = _ballot(slug)
         tools = shown.ordered_tools
         tool = next((tool for tool in tools if tool.slug == chosen), None)
         if tool is None:
-            return _refuse(request, slug, reader, 400, "Pick one of the tools in this comparison.")
+            message = "Pick one of the tools in this comparison."
+            return _refuse(request, ballot, reader, 400, message)
         comparison = stored if stored is not None else generated_comparison_get_or_create(tools)
         vote_cast(comparison=comparison, tool=tool, reader=reader)
         cast = (comparison.pk, tool.pk)
@@ -123,10 +124,14 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _refuse(
-    request: HttpRequest, slug: str, reader: Reader, status: int, problem: str
+    request: HttpRequest,
+    ballot: tuple[Comparison | None, Comparison],
+    reader: Reader,
+    status: int,
+    problem: str,
 ) -> HttpResponse:
     """The vote block again with what went wrong (a page of its own without htmx)."""
-    stored, shown = _ballot(slug)
+    stored, shown = ballot
     context = {
         "comparison": shown,
         "my_vote": vote_of(comparison_id=stored.pk if stored else None, reader=reader),
