@@ -22,6 +22,7 @@ from django.utils.crypto import salted_hmac
 
 from comparisons.models import Comparison, ComparisonEntry, Tool, Vote
 from compsite import pagecache
+from compsite.prepared import prepared_cursor
 
 READER_COOKIE = "reader"
 READER_COOKIE_SALT = "comparisons.vote.reader-cookie"
@@ -79,7 +80,8 @@ class Outcome(StrEnum):
 # the entry, inserts the vote and counts it. Outside a transaction it commits on its own, so the
 # hot count row is locked only while the statement runs (no BEGIN/COMMIT round trips around it).
 # Anything else (a generated pair, a draft, a scheduled comparison, a tool not in it, a reader who
-# already voted) matches or inserts nothing and is left to the general path.
+# already voted) matches or inserts nothing and is left to the general path. It is prepared once
+# per connection (compsite.prepared): planning this statement cost more than running it.
 # The "live" conditions are Comparison.is_live's, on the application's clock as everywhere else;
 # tests pin that both paths agree.
 _FIRST_VOTE_BY_ADDRESS_SQL = """
@@ -111,13 +113,13 @@ def first_vote_by_address(*, slug: str, tool_slug: str, reader: Reader) -> tuple
         return None
     if not _SLUG.fullmatch(tool_slug):  # the address's slug is one already (URL converter)
         return None  # not a slug: nothing could match (and Postgres refuses NUL characters)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _FIRST_VOTE_BY_ADDRESS_SQL,
             {
                 "slug": slug,
                 "tool": tool_slug,
-                "published": Comparison.Status.PUBLISHED,
+                "published": Comparison.Status.PUBLISHED.value,
                 "reader": reader.hash,
                 "now": timezone.now(),
             },
@@ -161,7 +163,7 @@ def _first_vote_in_one_statement(
 ) -> Outcome | None:
     if connection.vendor != "postgresql":
         return None
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _FIRST_VOTE_SQL,
             {

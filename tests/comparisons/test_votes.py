@@ -388,6 +388,34 @@ def test_vote_post_query_count_is_pinned(duel, django_assert_num_queries):
     assert vote_count_drift() == []
 
 
+def prepared_vote_statements() -> dict[str, int]:
+    """This connection's prepared statements that insert votes, and how often each has run
+    (Postgres counts the runs that used its generic or its custom plan)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ["%INSERT INTO comparisons_vote%"],
+        )
+        return dict(cursor.fetchall())
+
+
+def test_the_vote_statements_are_prepared_once_per_connection_and_reused(duel):
+    comparison, *_ = duel
+    assert prepared_vote_statements() == {}
+    for _ in range(3):
+        assert cast(new_reader(), comparison, "alpha").status_code == 303
+    (first_vote_by_address,) = prepared_vote_statements().values()
+    assert first_vote_by_address == 3  # one statement, run three times
+    # A first vote and then a change: both try the same statement (the change inserts nothing);
+    # the general path then tries its by-id first-vote statement, a second one prepared.
+    reader = new_reader()
+    cast(reader, comparison, "alpha")
+    cast(reader, comparison, "bravo")
+    assert sorted(prepared_vote_statements().values()) == [1, 5]
+    assert counts(comparison) == {"alpha": 3, "bravo": 1}
+
+
 def test_the_comparison_page_query_count_is_unchanged_by_ten_thousand_votes(
     duel, django_assert_num_queries
 ):
