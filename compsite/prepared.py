@@ -3,8 +3,8 @@
 Django binds parameters on the client and turns psycopg's automatic preparing off (so that
 transaction-mode poolers keep working), which makes Postgres parse and plan every statement
 afresh. For the few hot writes that matter (a reader's vote) planning costs more than running:
-``make bench``'s vote statement ran about 1.6 times as many times a second prepared (pgbench,
-same data). This module prepares just those, on the same connection and through Django's cursor
+``make bench``'s vote statement ran 1.3 to 1.7 times as many times a second prepared (pgbench,
+4 clients, the benchmark's data). This module prepares just those, on the same connection and through Django's cursor
 wrapper, so errors, query logging and ``assertNumQueries`` behave as for any other query. psycopg
 prepares nothing while ``prepare_threshold`` is None: settings give it a number for Postgres.
 
