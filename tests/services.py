@@ -20,6 +20,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 import psycopg
+from kombu import pools as kombu_pools
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,6 +91,16 @@ class PrivateRedis:
             self.thaw()
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+def fresh_broker_connections() -> None:
+    """Drop this process's pooled broker connections: the next publish connects afresh, with the
+    Celery app's current settings."""
+    from compsite.celery import app
+
+    kombu_pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def _admin_url() -> str:

@@ -9,13 +9,12 @@ import redis
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from kombu import pools as kombu_pools
 
 from comparisons.models import ComparisonEntry, Vote
 from compsite.celery import app as celery_app
 from newsletter import services
 from newsletter.models import Subscriber
-from tests.services import PrivateRedis
+from tests.services import PrivateRedis, fresh_broker_connections
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,13 +25,6 @@ PAGES = [
     "/categories/",
     "/search/?q=smol",
 ]
-
-
-def fresh_broker_connections() -> None:
-    """Drop pooled broker connections so the next task is published with the current settings."""
-    kombu_pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
