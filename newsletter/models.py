@@ -108,11 +108,23 @@ class Subscriber(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # A sign-up the worker has yet to settle (services.sign_up_settle), and the categories ticked
+    # in it. The web request only records these, the same way for every address.
+    signup_requested_at = models.DateTimeField(null=True, blank=True)
+    signup_interests = models.JSONField(default=list, blank=True)
 
     objects = SubscriberQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweep's look-up of sign-ups left waiting by a broker outage: few rows, ever.
+            models.Index(
+                fields=["signup_requested_at"],
+                condition=Q(signup_requested_at__isnull=False),
+                name="subscriber_signup_waiting",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.email
