@@ -20,6 +20,12 @@ from comparisons.pairs import pair_address, pair_tools
 NOT_FOUND = "No comparison lives at this address."
 
 
+def moved_to(slug: str) -> Comparison | None:
+    """The comparison that used to live at ``slug`` (its tools changed since), if any."""
+    moved = ComparisonRedirect.objects.select_related("comparison").filter(old_slug=slug).first()
+    return moved.comparison if moved is not None else None
+
+
 def comparison_at(
     request: HttpRequest,
     slug: str,
@@ -33,9 +39,8 @@ def comparison_at(
     # Only a comparison that is not live costs the user lookup (a session query).
     if stored is not None and (stored.is_live or request.user.is_staff):
         return stored, stored
-    moved = ComparisonRedirect.objects.select_related("comparison").filter(old_slug=slug).first()
-    if moved is not None:
-        return stored, HttpResponsePermanentRedirect(url_of(moved.comparison))
+    if (moved := moved_to(slug)) is not None:
+        return stored, HttpResponsePermanentRedirect(url_of(moved))
     pair = pair_tools(slug, tools)
     if pair is None:
         raise Http404(NOT_FOUND)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 from dataclasses import dataclass
 
 from django.core import signing
@@ -31,7 +32,10 @@ def normalise_email(raw: str) -> str:
 
     The local part keeps its case: RFC 5321 leaves it to the receiving server. The domain is
     case-insensitive, and ``bücher.example`` and ``xn--bcher-kva.example`` are one domain, so both
-    spellings land on one subscriber. Raises ValueError for something that is not an address.
+    spellings land on one subscriber. Raises ValueError for something that is not an address,
+    and for one that names no domain: an address literal (``x@[127.0.0.1]``), an IP address
+    written as a domain, or a single label such as ``localhost``. Mail to those would go to
+    whatever machine the address names, never to a reader's mailbox.
     """
     value = raw.strip()
     local, at, domain = value.rpartition("@")
@@ -41,7 +45,19 @@ def normalise_email(raw: str) -> str:
         ascii_domain = domain.encode("idna").decode("ascii")
     except UnicodeError as error:
         raise ValueError("the domain is not a valid name") from error
+    if not _is_domain_name(ascii_domain):
+        raise ValueError("the address names no domain")
     return f"{local}@{ascii_domain.lower()}"
+
+
+def _is_domain_name(domain: str) -> bool:
+    if domain.startswith("[") or "." not in domain.strip("."):
+        return False
+    try:
+        ipaddress.ip_address(domain)
+    except ValueError:
+        return True
+    return False
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -92,11 +108,23 @@ class Subscriber(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # A sign-up the worker has yet to settle (services.sign_up_settle), and the categories ticked
+    # in it. The web request only records these, the same way for every address.
+    signup_requested_at = models.DateTimeField(null=True, blank=True)
+    signup_interests = models.JSONField(default=list, blank=True)
 
     objects = SubscriberQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweep's look-up of sign-ups left waiting by a broker outage: few rows, ever.
+            models.Index(
+                fields=["signup_requested_at"],
+                condition=Q(signup_requested_at__isnull=False),
+                name="subscriber_signup_waiting",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.email

@@ -86,43 +86,60 @@ def enqueue_after_commit(task, *args) -> None:
 
 
 def subscriber_sign_up(*, email: str, interests: Iterable[Category] = ()) -> None:
-    """Record a sign-up and, when due, ask for a confirmation email. Says nothing about the state.
+    """Take a sign-up; the worker decides what it means (``sign_up_settle``).
 
-    New and unsubscribed addresses become pending; a confirmed address is left as it is (its
-    interests change only through its own signed link). A confirmation goes out at most once an
-    hour per address, however often it is signed up.
+    Whatever the address's state (new, pending, confirmed or unsubscribed) the request does the
+    same work: one upsert recording the request, and one task enqueued after commit. Neither the
+    answer nor the time it takes tells anyone whether an address is on the list. A broker outage
+    delays a sign-up but never loses it: the sweep settles requests left waiting.
     """
-    from newsletter.tasks import send_confirmation
+    from newsletter.tasks import settle_sign_up
 
-    address = normalise_email(email)
-    interests = list(interests)
+    request = Subscriber(
+        email=normalise_email(email),
+        signup_requested_at=timezone.now(),
+        signup_interests=sorted({category.pk for category in interests}),
+    )
+    with transaction.atomic():
+        [stored] = Subscriber.objects.bulk_create(
+            [request],
+            update_conflicts=True,
+            unique_fields=["email"],
+            update_fields=["signup_requested_at", "signup_interests"],
+        )
+        enqueue_after_commit(settle_sign_up, stored.pk)
+
+
+def sign_up_settle(*, subscriber_id: int) -> None:
+    """Apply the sign-up waiting on this subscriber, if any (the worker's half of signing up).
+
+    New and unsubscribed addresses become pending with the categories ticked (none ticked keeps
+    earlier choices); a confirmed address is left as it is: its interests change only through its
+    own signed link. A confirmation is asked for at most once an hour per address, however often
+    it signs up; ``confirmation_send`` sends what was asked for.
+    """
     now = timezone.now()
     with transaction.atomic():
-        # INSERT … ON CONFLICT DO NOTHING, then lock the row: concurrent sign-ups of one
-        # address queue up here instead of racing.
-        Subscriber.objects.bulk_create([Subscriber(email=address)], ignore_conflicts=True)
-        subscriber = Subscriber.objects.select_for_update().get(email=address)
-        if subscriber.status == Subscriber.Status.CONFIRMED:
-            return
-        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
-            subscriber.status = Subscriber.Status.PENDING
-            subscriber.confirmed_at = None
-        if interests:
-            subscriber.interests.set(interests)
-        last = max(
-            (
-                t
-                for t in (subscriber.confirmation_sent_at, subscriber.confirmation_requested_at)
-                if t
-            ),
-            default=None,
+        subscriber = (
+            Subscriber.objects.select_for_update()
+            .filter(pk=subscriber_id, signup_requested_at__isnull=False)
+            .first()
         )
-        due = last is None or now - last >= CONFIRMATION_RESEND_AFTER
-        if due:
-            subscriber.confirmation_requested_at = now
+        if subscriber is None:
+            return  # settled already (a doubled task, the sweep racing the original)
+        interest_ids = subscriber.signup_interests
+        subscriber.signup_requested_at, subscriber.signup_interests = None, []
+        if subscriber.status != Subscriber.Status.CONFIRMED:
+            if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+                subscriber.status = Subscriber.Status.PENDING
+                subscriber.confirmed_at = None
+            if interest_ids:
+                subscriber.interests.set(Category.objects.filter(pk__in=interest_ids))
+            asked = [subscriber.confirmation_sent_at, subscriber.confirmation_requested_at]
+            last = max((moment for moment in asked if moment), default=None)
+            if last is None or now - last >= CONFIRMATION_RESEND_AFTER:
+                subscriber.confirmation_requested_at = now
         subscriber.save()
-        if due:
-            enqueue_after_commit(send_confirmation, subscriber.pk)
 
 
 def subscriber_confirm(*, subscriber_id: int, email: str) -> Subscriber | None:
@@ -702,17 +719,24 @@ def _give_up_on(
 
 @dataclass
 class SweepResult:
+    sign_ups: int = 0
     confirmations: int = 0
     batches: int = 0
     finished: int = 0
 
 
 def newsletter_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
-    """Pick up what an outage dropped: unsent confirmations, batches whose task was lost."""
-    from newsletter.tasks import send_confirmation
+    """Pick up what an outage dropped: sign-ups never settled, unsent confirmations, batches
+    whose task was lost."""
+    from newsletter.tasks import send_confirmation, settle_sign_up
 
     now = now or timezone.now()
     result = SweepResult()
+    waiting = Subscriber.objects.filter(signup_requested_at__lte=now - CONFIRMATION_GRACE)
+    for subscriber_id in waiting.order_by("signup_requested_at").values_list("pk", flat=True)[
+        :1000
+    ]:
+        result.sign_ups += enqueue(settle_sign_up, subscriber_id)
     owed = Subscriber.objects.awaiting_confirmation_email(now=now).filter(
         confirmation_requested_at__lte=now - CONFIRMATION_GRACE
     )

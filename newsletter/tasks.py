@@ -57,6 +57,16 @@ def _with_retries(task, send):
             retries += 1
 
 
+@shared_task(bind=True, name="newsletter.settle_sign_up", **MAIL_TASK)
+def settle_sign_up(self, subscriber_id: int) -> bool:
+    """A sign-up, settled here rather than in the web request (which does the same work for
+    every address), then its confirmation email when one is owed."""
+    services.sign_up_settle(subscriber_id=subscriber_id)
+    return _with_retries(
+        self, lambda final_attempt: services.confirmation_send(subscriber_id=subscriber_id)
+    )
+
+
 @shared_task(bind=True, name="newsletter.send_confirmation", **MAIL_TASK)
 def send_confirmation(self, subscriber_id: int) -> bool:
     # After the last retry the claim has been given back: the sweep tries again later.
@@ -118,6 +128,7 @@ def weekly_edition() -> dict:
 def sweep() -> dict:
     result = services.newsletter_sweep()
     return {
+        "sign_ups": result.sign_ups,
         "confirmations": result.confirmations,
         "batches": result.batches,
         "finished": result.finished,

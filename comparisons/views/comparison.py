@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from comparisons.lookups import NOT_FOUND, comparison_at, is_preview, mark_preview
+from comparisons.lookups import NOT_FOUND, comparison_at, is_preview, mark_preview, moved_to
 from comparisons.models import Comparison, Tool
 from comparisons.pairs import generated_comparison_get_or_create, pair_address, pair_tools
 from comparisons.voting import (
@@ -79,12 +80,22 @@ def _vote_blocks(request: HttpRequest, context: dict) -> dict[str, str]:
     return blocks
 
 
+class _Moved(Exception):
+    """The vote was posted at an address its comparison no longer has."""
+
+    def __init__(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+
+
 def _ballot(slug: str) -> tuple[Comparison | None, Comparison]:
-    """``(stored, shown)`` for a vote at ``slug``: votes are kept on the stored comparison when
-    there is one, and readers choose among the tools of the one they are shown."""
+    """``(stored, shown)`` for a vote at ``slug``, resolved as the page resolves the address:
+    votes are kept on the stored comparison when there is one, and readers choose among the
+    tools of the one they are shown. An old address raises ``_Moved``."""
     stored = Comparison.objects.for_vote(slug)
     if stored is not None and stored.is_live:
         return stored, stored
+    if (moved := moved_to(slug)) is not None:
+        raise _Moved(moved)
     pair = pair_tools(slug)
     if pair is None or pair_address(pair) != slug:
         raise Http404(NOT_FOUND)
@@ -93,7 +104,20 @@ def _ballot(slug: str) -> tuple[Comparison | None, Comparison]:
 
 @require_POST
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
-    """Cast or change a vote. htmx gets the vote block back; a plain form post gets a 303."""
+    """Cast or change a vote. htmx gets the vote block back; a plain form post gets a 303.
+
+    A vote from a page loaded before its comparison changed address is sent on with a 308
+    (browsers and htmx repeat the POST there), so it is counted where the page now lives rather
+    than on a pair generated at the old address, which would hide the page's redirect.
+    """
+    try:
+        return _vote(request, slug)
+    except _Moved as moved:
+        url = reverse("comparisons:vote", args=[moved.comparison.slug])
+        return HttpResponsePermanentRedirect(url, preserve_request=True)
+
+
+def _vote(request: HttpRequest, slug: str) -> HttpResponse:
     reader = reader_for_vote(request)
     if rate_limited(request, group="vote", rate=settings.VOTE_RATE):
         message = "You're voting faster than we can count. Wait a minute and try again."

@@ -237,6 +237,26 @@ def test_a_vote_on_a_pair_with_an_invisible_draft_is_kept_on_the_draft(client):
     assert Comparison.objects.count() == 1
 
 
+def test_a_vote_at_an_old_address_goes_to_the_comparison_and_the_redirect_stays(duel):
+    """A page loaded before a third tool joined its pair posts to the pair's old address."""
+    comparison, *_ = duel
+    old_address = comparison.slug
+    charlie = ToolFactory(name="Charlie", slug="charlie")
+    ComparisonEntry.objects.create(comparison=comparison, tool=charlie, position=2)
+    comparison.refresh_identity()
+    reader = new_reader()
+
+    response = reader.post(f"/compare/{old_address}/vote/", {"tool": "alpha"})
+    assert response.status_code == 308  # the browser repeats the POST at the new address
+    assert response.headers["Location"] == f"/compare/{comparison.slug}/vote/"
+    followed = reader.post(f"/compare/{old_address}/vote/", {"tool": "alpha"}, follow=True)
+    assert followed.redirect_chain[-1] == (f"/compare/{comparison.slug}/#vote", 303)
+
+    assert counts(comparison) == {"alpha": 1, "bravo": 0, "charlie": 0}
+    assert list(Comparison.objects.values_list("slug", flat=True)) == [comparison.slug]
+    assert reader.get(f"/compare/{old_address}/").status_code == 301
+
+
 @pytest.mark.parametrize(
     "cookie",
     [

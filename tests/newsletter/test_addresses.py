@@ -1,5 +1,6 @@
 """Address normalisation holds for anything a form can receive (property tests)."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -33,3 +34,23 @@ def test_spellings_of_one_address_normalise_alike(local, domain, padding):
     assert once == normalise_email(once)
     assert once.startswith(f"{local}@")
     assert once == normalise_email(f"{local}@{domain.lower()}")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "x@[127.0.0.1]",
+        "x@[IPv6:::1]",
+        "x@127.0.0.1",
+        "x@10.0.0.1",
+        "x@localhost",
+        "x@LOCALHOST",
+        "x@intranet.",
+    ],
+)
+def test_address_literals_ip_domains_and_single_labels_are_refused(address):
+    form = SignupForm({"email": address})
+    assert not form.is_valid()
+    assert form.errors["email"] == [SignupForm.base_fields["email"].error_messages["invalid"]]
+    with pytest.raises(ValueError):
+        normalise_email(address)

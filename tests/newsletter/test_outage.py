@@ -53,17 +53,17 @@ def test_sign_up_during_a_broker_outage_is_kept_and_the_sweep_sends_the_confirma
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["303", "/?newsletter=sent#newsletter"]
-    assert "newsletter.send_confirmation" in result.stderr
+    assert "newsletter.settle_sign_up" in result.stderr
     assert "failed to enqueue" in result.stderr
 
     subscriber = Subscriber.objects.get(email="outage@example.com")
     assert subscriber.status == Subscriber.Status.PENDING
-    assert subscriber.confirmation_requested_at is not None
+    assert subscriber.signup_requested_at is not None
     assert subscriber.confirmation_sent_at is None
 
-    # The broker is back; the sweep (every ten minutes) finds the confirmation owed.
+    # The broker is back; the sweep (every ten minutes) finds the sign-up waiting.
     swept = services.newsletter_sweep(now=timezone.now() + datetime.timedelta(minutes=10))
-    assert swept.confirmations == 1
+    assert swept.sign_ups == 1
     [message] = mailoutbox
     assert message.to == ["outage@example.com"]
     assert message.subject == "Confirm your subscription to Weekly AI Tool Verdicts"

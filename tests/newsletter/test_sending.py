@@ -198,6 +198,23 @@ def test_the_sweep_sends_confirmations_that_never_went_out(eager, sink):
     assert sweep()["confirmations"] == 0
 
 
+def test_the_sweep_settles_sign_ups_left_waiting(eager, sink):
+    now = timezone.now()
+    waiting = SubscriberFactory(
+        status=Subscriber.Status.UNSUBSCRIBED,
+        signup_requested_at=now - datetime.timedelta(minutes=5),
+    )
+    SubscriberFactory(  # signed up a moment ago: its own task is on the way
+        status=Subscriber.Status.PENDING, confirmed_at=None, signup_requested_at=now
+    )
+    assert sweep()["sign_ups"] == 1
+    waiting.refresh_from_db()
+    assert waiting.status == Subscriber.Status.PENDING
+    assert waiting.signup_requested_at is None
+    assert sink.per_address("Confirm your subscription") == {waiting.email: 1}
+    assert sweep()["sign_ups"] == 0
+
+
 def test_a_confirmation_the_server_could_not_take_stays_owed_for_the_sweep(eager, settings):
     settings.MAILERS = smtp_mailers(free_port())
     subscriber = SubscriberFactory(

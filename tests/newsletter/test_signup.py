@@ -1,6 +1,7 @@
 """The sign-up block: what a reader, a bot or a careless paste can send it, and what it answers."""
 
 import datetime
+import re
 import threading
 
 import pytest
@@ -113,11 +114,39 @@ def test_sign_up_sends_a_confirmation_after_commit(
     assert subscriber.confirmation_sent_at is not None
 
 
-def test_sign_up_with_interests(client):
+def test_sign_up_with_interests(client, eager, django_capture_on_commit_callbacks):
     vision = CategoryFactory(slug="vision")
     CategoryFactory(slug="speech")
-    sign_up(client, "picky@example.com", interests=[vision.pk], full="1")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, "picky@example.com", interests=[vision.pk], full="1")
     assert list(Subscriber.objects.get().interests.all()) == [vision]
+
+
+@pytest.mark.parametrize("state", [None, *Subscriber.Status])
+def test_every_address_costs_the_request_the_same_work(
+    client, django_capture_on_commit_callbacks, state
+):
+    """The same statements and one task, whoever the address belongs to: neither the answer nor
+    its timing can tell an attacker who is on the list (the worker settles the difference)."""
+    if state is not None:
+        SubscriberFactory(email="known@example.com", status=state)
+
+    def work_of(address: str) -> tuple[list[str], int]:
+        statements = []
+
+        def record(execute, sql, params, many, context):
+            statements.append(re.sub(r'"s\d+_x\d+"', "<savepoint>", sql))
+            return execute(sql, params, many, context)
+
+        with (
+            connection.execute_wrapper(record),
+            django_capture_on_commit_callbacks() as tasks,
+        ):
+            assert sign_up(client, address).status_code == 303
+        return statements, len(tasks)
+
+    assert work_of("known@example.com") == work_of("brand-new@example.com")
+    assert work_of("known@example.com")[1] == 1
 
 
 def test_sign_up_with_unknown_interest_is_a_clear_error_not_a_crash(client):
@@ -317,8 +346,12 @@ def test_concurrent_sign_ups_of_one_address_make_one_subscriber_and_one_email(ea
     assert len(signed_up_confirmations()) == 1
 
 
-def test_categories_left_unticked_keep_earlier_choices_of_a_pending_address(client):
+def test_categories_left_unticked_keep_earlier_choices_of_a_pending_address(
+    client, eager, django_capture_on_commit_callbacks
+):
     vision = Category.objects.create(name="Vision", slug="vision")
-    sign_up(client, "picky@example.com", interests=[vision.pk], full="1")
-    sign_up(client, "picky@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, "picky@example.com", interests=[vision.pk], full="1")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, "picky@example.com")
     assert list(Subscriber.objects.get().interests.all()) == [vision]
