@@ -3,12 +3,12 @@ request does without Redis.
 
 A Redis that hangs, rather than refusing connections, costs every call its whole timeout, and a
 request may make several: the rate limit, the page cache, the version bump after a vote, the
-publish of an email task. Settings bound each call (half a second, no publish retries); this
+publish of a task. Settings bound each call (half a second, no publish retries); this
 bounds their sum. ``RedisBudgetMiddleware`` gives every request a fresh budget, the cache's
 connections and ``spending()`` note a timeout in it, and from then on the cache client
 (``compsite.cache``) and ``newsletter.services.enqueue`` raise ``RedisSkipped`` without calling
 Redis. Callers already treat a Redis error as Redis being down: the page renders from the
-database, the rate limit fails open, the sweep sends the email later.
+database, the rate limit fails open, the sweep picks up a sign-up later.
 
 Outside a request (the Celery worker, beat, management commands) there is no budget and nothing
 is ever skipped.

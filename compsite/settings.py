@@ -157,7 +157,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # apart, even when the publish itself is not retried)...
     "max_retries": 0,
 }
-# ...and is not retried: a sign-up whose publish fails is kept, the sweep sends its email later.
+# ...and is not retried: a sign-up whose publish fails is kept, and the sweep settles it later.
 CELERY_TASK_PUBLISH_RETRY = False
 # With late acknowledgement a worker holds only what it is running, not a backlog it might lose.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
