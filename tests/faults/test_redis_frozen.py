@@ -105,10 +105,10 @@ def test_a_frozen_redis_never_hangs_sign_up_health_or_votes(frozen_site):
     assert answered == {"sign-up": 303, "healthz": 503, "vote": 303, "page": 200}, took
     health = requests["healthz"][0]
 
-    # The sign-up is stored; its confirmation waits for the broker.
+    # The sign-up is stored; settling it (and the confirmation email) waits for the broker.
     [(subscriber_id, status, requested, sent)] = query(
         database,
-        "SELECT id, status, confirmation_requested_at, confirmation_sent_at"
+        "SELECT id, status, signup_requested_at, confirmation_sent_at"
         " FROM newsletter_subscriber WHERE email = %s",
         "frozen@example.com",
     )
@@ -127,17 +127,18 @@ def test_a_frozen_redis_never_hangs_sign_up_health_or_votes(frozen_site):
         200,
         {"database": "ok", "cache": "ok", "broker": "ok"},
     )
-    # The sweep (beat runs it every ten minutes) queues the confirmation the outage held back.
+    # The sweep (beat runs it every ten minutes) queues the sign-up the outage held back: the
+    # worker settles it and sends the confirmation.
     swept = site.run(
         "import datetime\n"
         "from django.utils import timezone\n"
         "from newsletter import services\n"
         "later = timezone.now() + datetime.timedelta(minutes=10)\n"
-        "print(services.newsletter_sweep(now=later).confirmations)\n"
+        "print(services.newsletter_sweep(now=later).sign_ups)\n"
     )
     assert swept.split() == ["1"]
-    assert queued_tasks(server.url) == [("newsletter.send_confirmation", [subscriber_id])]
-    # Requests use Redis again: a sign-up queues its own confirmation, a vote shows at once.
+    assert queued_tasks(server.url) == [("newsletter.settle_sign_up", [subscriber_id])]
+    # Requests use Redis again: a sign-up queues its own task, a vote shows at once.
     again = site.request(
         "/newsletter/subscribe/", {"email": "after@example.com", "next": "/"},
         form=site.form("/newsletter/"), timeout=DEADLINE,
@@ -147,8 +148,8 @@ def test_a_frozen_redis_never_hangs_sign_up_health_or_votes(frozen_site):
         database, "SELECT id FROM newsletter_subscriber WHERE email = %s", "after@example.com"
     )
     assert queued_tasks(server.url) == [
-        ("newsletter.send_confirmation", [after_id]),
-        ("newsletter.send_confirmation", [subscriber_id]),
+        ("newsletter.settle_sign_up", [after_id]),
+        ("newsletter.settle_sign_up", [subscriber_id]),
     ]
     form = site.form(f"/compare/{SLUG}/")
     assert site.request(f"/compare/{SLUG}/vote/", {"tool": "smolvlm2-2b"}, form=form).status == 303
