@@ -22,9 +22,12 @@ import os
 import threading
 import time
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 from django.utils.functional import cached_property
+
+from compsite import redis_budget
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +44,15 @@ RETRY_AFTER = 1.0  # seconds between attempts to subscribe while Redis is unreac
 
 
 class RedisCacheClient(DjangoRedisCacheClient):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, servers, pool_class=None, **options) -> None:
+        # The request's Redis budget (compsite/redis_budget.py): connections note timeouts...
+        pool_class = pool_class or redis_budget.ConnectionPool
+        super().__init__(servers, pool_class=pool_class, **options)
         self._clients = {}
         self._incr_scripts = {}
 
     def get_client(self, key=None, *, write=False):
+        redis_budget.check()  # ...and after one, this request calls Redis no more
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
@@ -157,7 +163,7 @@ class _Watch:
             pubsub = client.pubsub()
             pubsub.subscribe(self.cache.make_and_validate_key(CHANGES_CHANNEL))
             # Wait for Redis to confirm: only then are later changes certain to be announced.
-            confirmation = pubsub.get_message(timeout=1.0)
+            confirmation = pubsub.get_message(timeout=settings.REDIS_TIMEOUT)
             if not confirmation or confirmation["type"] != "subscribe":
                 raise ConnectionError(f"no subscription confirmation: {confirmation!r}")
             pubsub.connection.register_connect_callback(self._forget_all)

@@ -1,4 +1,8 @@
-"""/healthz: can this process reach the database, the cache and the broker?"""
+"""/healthz: can this process reach the database, the cache and the broker?
+
+Each check makes one attempt within the request's Redis budget (compsite/redis_budget.py): with
+Redis hanging, the cache's check times out and the broker's is reported as not tried.
+"""
 
 import logging
 
@@ -7,6 +11,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from compsite import redis_budget
 
 logger = logging.getLogger(__name__)
 HEALTH_KEY = "healthz:probe"
@@ -26,8 +32,8 @@ def _cache() -> None:
 def _broker() -> None:
     from compsite.celery import app
 
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    with redis_budget.spending(), app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=0)  # one attempt, no pause to retry
 
 
 CHECKS = {"database": _database, "cache": _cache, "broker": _broker}

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: each request starts with a fresh Redis budget (see REDIS_TIMEOUT).
+    "compsite.redis_budget.RedisBudgetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -112,6 +114,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = read_redis_url("REDIS_URL")
+# A Redis that hangs, unlike one that refuses connections, costs each call its whole timeout. A
+# request's calls (cache, rate limit, broker) give up after this long, a publish is not retried,
+# and after one timeout the rest of the request skips Redis (compsite/redis_budget.py): a
+# request waits for Redis about a second at most. The worker and beat wait longer and retry
+# (compsite/celery.py).
+REDIS_TIMEOUT = 0.5
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -120,9 +128,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # Cache and broker share one Redis database: the prefix keeps cache keys apart.
             "KEY_PREFIX": "aitv",
-            # The cache is an optimisation: a Redis that stops answering costs a request at most
-            # a second (then the page renders from the database), never a hung worker.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # The cache is an optimisation: when Redis does not answer, the page renders from
+            # the database and the rate limit fails open.
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
@@ -142,8 +150,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # be longer than any task can take, or a slow task would run twice at once: the mail tasks
     # stop after an hour (time_limit) and a retry waits at most ten minutes in the worker.
     "visibility_timeout": 2 * 60 * 60,
-    "socket_connect_timeout": 5,
+    # kombu's Redis transport passes these to redis-py (it ignores broker_connection_timeout).
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    # A publish opens its connection with one attempt (kombu's default retries for 4 s, 2 s
+    # apart, even when the publish itself is not retried)...
+    "max_retries": 0,
 }
+# ...and is not retried: a sign-up whose publish fails is kept, and the sweep settles it later.
+CELERY_TASK_PUBLISH_RETRY = False
 # With late acknowledgement a worker holds only what it is running, not a backlog it might lose.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 NEWSLETTER_SCHEDULE = read_crontab("NEWSLETTER_SCHEDULE", default="0 8 * * 1")

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comparisons.models import Category, Comparison
+from compsite import redis_budget
 from newsletter import emails
 from newsletter.models import (
     CONFIRMATION_RESEND_AFTER,
@@ -65,10 +66,12 @@ def enqueue(task, *args) -> bool:
     """Hand a task to the broker; when the broker is down, log it and carry on.
 
     Everything enqueued this way is also found by the sweep, so an outage delays an email but
-    never loses it, and it never turns a reader's sign-up into an error page.
+    never loses it, and it never turns a reader's sign-up into an error page. In a request that
+    already met a Redis timeout the broker is not tried (compsite/redis_budget.py).
     """
     try:
-        task.delay(*args)
+        with redis_budget.spending():
+            task.delay(*args)
     except Exception:  # kombu raises a variety of connection errors
         logger.exception("%s%r failed to enqueue (or, run eagerly, to run)", task.name, args)
         return False

@@ -5,6 +5,7 @@ transactional tests: the data must be committed for them to see it).
 
 import io
 import re
+import socket
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from compsite.celery import app as celery_app
 from newsletter.models import Delivery, Edition, Subscriber
 from tests.factories import ToolFactory, make_comparison
 from tests.newsletter.conftest import unique_ip
@@ -186,3 +188,15 @@ def test_killed_worker_mid_send_every_subscriber_gets_the_edition_once(
     request.node.add_report_section("call", "crash counts", report)
     with capsys.disabled():
         print(f"\n{report}")
+
+
+def test_the_worker_waits_for_redis_as_long_as_it_takes_and_retries_publishes(workers):
+    """Settings give the web process its short Redis budget; a worker keeps the patient ones."""
+    worker = workers("patient", concurrency=1)
+    inspect = celery_app.control.inspect(destination=[f"patient@{socket.gethostname()}"], timeout=1)
+    wait_for(lambda: inspect.ping(), [worker], "the worker to answer")
+    [conf] = inspect.conf(with_defaults=True).values()
+    options = conf["broker_transport_options"]
+    assert (options["socket_timeout"], options["socket_connect_timeout"]) == (None, 5)
+    assert options["max_retries"] is None  # kombu retries connecting
+    assert conf["task_publish_retry"] is True
