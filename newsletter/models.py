@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
 from comparisons.models import Category, Comparison, ComparisonEntry, Tool
+from compsite.validators import validate_single_line
 
 BRAND = "Weekly AI Tool Verdicts"
 CONFIRM_MAX_AGE = datetime.timedelta(days=7)
@@ -227,6 +228,7 @@ class Edition(models.Model):
     subject = models.CharField(
         max_length=200,
         blank=True,
+        validators=[validate_single_line],
         help_text="Leave empty for “Weekly AI Tool Verdicts: A vs B and 3 more”, "
         "counted from the comparisons each subscriber gets.",
     )
