@@ -1,7 +1,7 @@
 """Requests no view should see, and a database that is away.
 
-``UnreadableInputMiddleware`` answers 400 to NUL characters and undecodable text before any view
-runs. ``DatabaseUnavailableMiddleware`` answers 503 with a friendly page while the database is
+``UnreadableInputMiddleware`` answers 400 to NUL characters and undecodable text in parameters
+before any view runs. ``DatabaseUnavailableMiddleware`` answers 503 with a friendly page while the database is
 unreachable (a restart, a failover): Django's own error handling would log a traceback and show
 the 500 page, but a database that is coming back is not a bug in a view. Readers get "try again
 in a moment" with Retry-After, and the persistent connection is dropped so the next request
@@ -21,12 +21,14 @@ RETRY_AFTER_SECONDS = 30
 
 
 class UnreadableInputMiddleware:
-    """400 for a NUL in the path, the query string or a posted form, and for a query string that
-    is not UTF-8, on every path (the admin's included).
+    """400 for a NUL in the query string or a posted form, and for a query string that is not
+    UTF-8, on every path (the admin's included).
 
     Postgres text cannot hold NUL, so one reaching a lookup was a DataError and a 500 wherever a
     parameter met the database (the picker, admin filters, admin actions). Undecodable bytes
     would reach views as U+FFFD, text nobody sent. One check here keeps both out of every view.
+    The path is left to the URL patterns, whose converters refuse NUL, and to the views behind
+    them (a mangled newsletter link gets its own friendly page).
     """
 
     def __init__(self, get_response) -> None:
@@ -39,8 +41,6 @@ class UnreadableInputMiddleware:
 
 
 def _unreadable(request: HttpRequest) -> bool:
-    if "\x00" in request.path:
-        return True
     if query := request.META.get("QUERY_STRING", ""):
         try:
             # WSGI hands over the raw bytes as latin-1 text (PEP 3333).
