@@ -266,6 +266,11 @@ class Edition(models.Model):
     def display_subject(self) -> str:
         return self.subject_for(self.ordered_comparisons)
 
+    @property
+    def has_gone_out(self) -> bool:
+        """Sending or sent: subscribers have it as it is, and so does its web page."""
+        return self.status in (self.Status.SENDING, self.Status.SENT)
+
     def progress(self) -> SendProgress:
         """Counted from the deliveries in one query."""
         statuses = Delivery.Status

@@ -46,13 +46,21 @@ class EditionAdmin(DateHierarchyMixin, MarkdownPreviewMixin, admin.ModelAdmin):
         "sent_at",
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        # Editors draft or hold an edition; only the send moves it to sending and sent.
-        if obj is not None and obj.status in (Edition.Status.SENDING, Edition.Status.SENT):
-            return [*self.readonly_fields, "week", "status"]
-        return self.readonly_fields
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Once it goes out it stays as subscribers got it, and its web page with it: Django then
+        # shows the page read-only (the template says why) and refuses a POST. The workflow's
+        # buttons (a test, hold, retry) ask for the model's permission, not this object's.
+        if obj is not None and obj.has_gone_out:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.has_gone_out:
+            return False  # its web page and its delivery ledger stay
+        return super().has_delete_permission(request, obj)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # Editors draft or hold an edition; only the send moves it to sending and sent.
         if db_field.name == "status":
             kwargs["choices"] = [
                 (value, label)
