@@ -1,7 +1,7 @@
 """Requests no view should see, and a database that is away.
 
-``UnreadableInputMiddleware`` answers 400 to NUL characters and undecodable text in parameters
-before any view runs. ``DatabaseUnavailableMiddleware`` answers 503 with a friendly page while the database is
+``UnreadableInputMiddleware`` answers 400 to NUL characters and undecodable text in query strings
+(and in the admin's forms) before any view runs. ``DatabaseUnavailableMiddleware`` answers 503 with a friendly page while the database is
 unreachable (a restart, a failover): Django's own error handling would log a traceback and show
 the 500 page, but a database that is coming back is not a bug in a view. Readers get "try again
 in a moment" with Retry-After, and the persistent connection is dropped so the next request
@@ -18,17 +18,22 @@ from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
+ADMIN_PATH = "/admin/"  # compsite/urls.py
 
 
 class UnreadableInputMiddleware:
-    """400 for a NUL in the query string or a posted form, and for a query string that is not
-    UTF-8, on every path (the admin's included).
+    """400 for a query string holding NUL or bytes that are not UTF-8, on every path (the
+    admin's included), and for NUL in a form posted to the admin.
 
     Postgres text cannot hold NUL, so one reaching a lookup was a DataError and a 500 wherever a
-    parameter met the database (the picker, admin filters, admin actions). Undecodable bytes
-    would reach views as U+FFFD, text nobody sent. One check here keeps both out of every view.
-    The path is left to the URL patterns, whose converters refuse NUL, and to the views behind
-    them (a mangled newsletter link gets its own friendly page).
+    parameter met the database (the picker, admin filters). Undecodable bytes would reach views
+    as U+FFFD, text nobody sent. One check here keeps both out of every view.
+
+    Public forms answer NUL themselves, with a message by the field (Django's form fields refuse
+    it; the vote says which tools there are). The admin's own views do not always: an action's
+    selection goes into a query unchecked. The path is left to the URL patterns, whose
+    converters refuse NUL, and to the views behind them (a mangled newsletter link gets its own
+    friendly page).
     """
 
     def __init__(self, get_response) -> None:
@@ -49,7 +54,7 @@ def _unreadable(request: HttpRequest) -> bool:
             return True
         if "\x00" in text:
             return True
-    if request.method == "POST":  # forms decode as Django does; only NUL is refused there
+    if request.method == "POST" and request.path.startswith(ADMIN_PATH):
         return any(
             "\x00" in key or "\x00" in "".join(values) for key, values in request.POST.lists()
         )
