@@ -9,5 +9,5 @@ def site(request: HttpRequest) -> dict:
     if getattr(request, "shared_render", False):
         # Rendering for the page cache: placeholders instead of this visitor's token and nonce
         # (this processor runs after Django's own, so these win).
-        context.update(pagecache.placeholders())
+        context.update(pagecache.placeholders(request))
     return context

@@ -1,11 +1,13 @@
 """Whole-page HTML in the cache, safe to hand to every visitor.
 
 Pages are rendered once with placeholders where a visitor's own values go (the CSRF token and
-the CSP nonce); each response swaps in its own. Anything else personal (a reader's vote mark) is
-pre-rendered as variants by the caller and swapped the same way. A page is stored with the
-versions of what it shows (content, a comparison's votes, ...); edits and votes give those
-versions new values after their transaction commits, so nobody sees stale content. Production
-never calls ``cache.clear()`` because the broker shares the Redis database.
+the CSP nonce); each response swaps in its own. The placeholders are new random marks for each
+render, so editor text on the page cannot hold them: only the template's own slots are filled.
+Anything else personal (a reader's vote mark) is pre-rendered as variants by the caller and
+swapped the same way. A page is stored with the versions of what it shows (content, a
+comparison's votes, ...); edits and votes give those versions new values after their transaction
+commits, so nobody sees stale content. Production never calls ``cache.clear()`` because the
+broker shares the Redis database.
 
 Each web process also keeps the pages it served last, and the versions are watched keys that a
 process knows without asking Redis until a change is announced (compsite/cache.py): a cached
@@ -36,8 +38,6 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_t
 
 logger = logging.getLogger(__name__)
 
-CSRF_PLACEHOLDER = "aitv-csrf-placeholder-7f3c"
-NONCE_PLACEHOLDER = "aitv-nonce-placeholder-9b1d"
 PAGE_TTL = 300  # bounds staleness from the clock alone, e.g. a scheduled comparison going live
 CONTENT = "content"  # any editorial change: tools, prices, scorecards, comparisons, reviewers
 LOCAL_PAGES = 200  # pages each web process keeps (about 40 KB each)
@@ -50,6 +50,9 @@ class CachedPage:
     data: dict = field(default_factory=dict)  # what the caller needs to personalise the page
     versions: tuple[int, ...] = ()  # the versions it was rendered under
     expires: float = 0.0  # when the shared copy expires (time.time()); local copies follow it
+    # The render's (csrf, nonce) placeholders. None on a page stored before they were random:
+    # lookup treats it as missing.
+    marks: tuple[str, str] | None = None
 
 
 class _LocalPages:
@@ -82,9 +85,18 @@ class _LocalPages:
 _local = _LocalPages(LOCAL_PAGES)
 
 
-def placeholders() -> dict[str, str]:
-    """Context entries that make a render shareable between visitors."""
-    return {"csrf_token": CSRF_PLACEHOLDER, "csp_nonce": NONCE_PLACEHOLDER}
+def new_marks() -> tuple[str, str]:
+    """Placeholders for one render's CSRF token and CSP nonce: random, so that no text saved
+    before the render (an editor's link, a tagline) can contain them and be filled in too."""
+    token = secrets.token_hex(16)
+    return f"aitv-csrf-placeholder-{token}", f"aitv-nonce-placeholder-{token}"
+
+
+def placeholders(request: HttpRequest) -> dict[str, str]:
+    """Context entries that make a render shareable between visitors: the marks ``shared_page``
+    gave this request, the same for the page and the fragments rendered with it."""
+    csrf, nonce = request.page_marks
+    return {"csrf_token": csrf, "csp_nonce": nonce}
 
 
 def may_use_cache(request: HttpRequest) -> bool:
@@ -119,7 +131,7 @@ def lookup(name: str, versions: list[str]) -> tuple[tuple[int, ...] | None, Cach
     except Exception:
         logger.warning("page cache unavailable: rendering %s without it", name, exc_info=True)
         return None, None
-    if page is None or page.versions != current:
+    if page is None or page.versions != current or page.marks is None:
         return current, None
     _local.put(page_key, page)
     return current, page
@@ -183,10 +195,11 @@ def respond(
     for old, new in (swaps or {}).items():
         html = html.replace(old, new, 1)
     # Split once on each placeholder and join with this visitor's value: one pass over the page.
-    if CSRF_PLACEHOLDER in html:
-        html = csrf_token(request).join(html.split(CSRF_PLACEHOLDER))
-    if NONCE_PLACEHOLDER in html:
-        html = str(request._csp_nonce).join(html.split(NONCE_PLACEHOLDER))
+    csrf_mark, nonce_mark = page.marks
+    if csrf_mark in html:
+        html = csrf_token(request).join(html.split(csrf_mark))
+    if nonce_mark in html:
+        html = str(request._csp_nonce).join(html.split(nonce_mark))
     response = HttpResponse(html)
     for header, value in page.headers.items():
         response.headers[header] = value
@@ -232,7 +245,7 @@ def shared_page(name, versions, personalise=None):
             page_name = name(**kwargs)
             current, page = lookup(page_name, versions(**kwargs))
             if page is None:
-                request.shared_render = True
+                request.shared_render, request.page_marks = True, new_marks()
                 response = view(request, *args, **kwargs)
                 request.shared_render = False
                 if response.status_code != 200 or response.streaming:
@@ -245,6 +258,7 @@ def shared_page(name, versions, personalise=None):
                         if header in ("Content-Type", "X-Robots-Tag")
                     },
                     data=getattr(response, "page_data", {}),
+                    marks=request.page_marks,
                 )
                 put(page_name, current, page)
             swaps = personalise(request, page) if personalise else None

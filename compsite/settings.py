@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "compsite.redis_budget.RedisBudgetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "compsite.middleware.UnreadableInputMiddleware",  # before anything reads parameters
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
 from comparisons.models import Category, Comparison, ComparisonEntry, Tool
+from compsite.validators import validate_single_line
 
 BRAND = "Weekly AI Tool Verdicts"
 CONFIRM_MAX_AGE = datetime.timedelta(days=7)
@@ -255,6 +256,7 @@ class Edition(models.Model):
     subject = models.CharField(
         max_length=200,
         blank=True,
+        validators=[validate_single_line],
         help_text="Leave empty for “Weekly AI Tool Verdicts: A vs B and 3 more”, "
         "counted from the comparisons each subscriber gets.",
     )
@@ -291,6 +293,11 @@ class Edition(models.Model):
     @property
     def display_subject(self) -> str:
         return self.subject_for(self.ordered_comparisons)
+
+    @property
+    def has_gone_out(self) -> bool:
+        """Sending or sent: subscribers have it as it is, and so does its web page."""
+        return self.status in (self.Status.SENDING, self.Status.SENT)
 
     def progress(self) -> SendProgress:
         """Counted from the deliveries in one query."""

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from comparisons.numbers import percent
+from compsite.validators import validate_single_line
 
 
 class Lens(models.TextChoices):
@@ -30,10 +31,14 @@ class ReviewerQuerySet(models.QuerySet):
 class Reviewer(models.Model):
     """A panel member. Any number of reviewers; several may share a lens."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(max_length=120, unique=True)
     lens = models.CharField(max_length=20, choices=Lens)
-    question = models.CharField(max_length=200, help_text="The lens's one-line question.")
+    question = models.CharField(
+        max_length=200,
+        help_text="The lens's one-line question.",
+        validators=[validate_single_line],
+    )
     bio = models.TextField(blank=True, help_text="Markdown.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the panel.")
 

@@ -13,7 +13,7 @@ from comparisons.models import (
     comparison_slug,
 )
 from comparisons.numbers import percent
-from editors.admin_tools import MarkdownPreviewMixin, log_changes
+from editors.admin_tools import DateHierarchyMixin, MarkdownPreviewMixin, log_changes
 
 
 class EntryFormSet(BaseInlineFormSet):
@@ -74,7 +74,7 @@ def _when(comparison: Comparison) -> str:
 
 
 @admin.register(Comparison)
-class ComparisonAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class ComparisonAdmin(DateHierarchyMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     list_display = ["__str__", "publication", "kind", "published_at", "panel", "votes"]
     list_filter = [PublicationFilter, "kind"]
     search_fields = ["title", "slug", "intro"]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from comparisons.models import Vote
+from editors.admin_tools import DateHierarchyMixin
 
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(DateHierarchyMixin, admin.ModelAdmin):
     """Readers' votes, to look at only: the per-tool counts live on the comparison's entries and
     change with each vote, so a hand-made, edited or removed row would make them lie."""
 

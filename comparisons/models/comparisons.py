@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 
 from comparisons.models.tools import Tool
 from comparisons.numbers import percent
+from compsite.validators import validate_single_line
 
 SLUG_SEPARATOR = "-vs-"
 
@@ -116,7 +117,9 @@ class Comparison(models.Model):
     # Both derived from the tools (refresh_identity); null until the tools are saved.
     # NULL, not "", before the tools exist: unique constraints allow many NULLs.
     slug = models.SlugField(max_length=420, unique=True, null=True, editable=False)  # noqa: DJ001
-    title = models.CharField(max_length=520, blank=True, editable=False)
+    title = models.CharField(
+        max_length=520, blank=True, editable=False, validators=[validate_single_line]
+    )
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.CURATED)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     intro = models.TextField(blank=True, help_text="Markdown.")

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 
 from comparisons.numbers import format_amount, percent
+from compsite.validators import validate_single_line
 
 no_vs_in_slug = RegexValidator(
     r"(^|-)vs(-|$)",
@@ -37,7 +38,7 @@ class CategoryQuerySet(models.QuerySet):
 
 
 class Category(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=80, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
 
@@ -151,14 +152,14 @@ class ToolQuerySet(models.QuerySet):
 
 
 class Tool(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(max_length=100, unique=True, validators=[no_vs_in_slug])
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tools")
-    vendor = models.CharField(max_length=120, blank=True)
-    tagline = models.CharField(max_length=160)
+    vendor = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
+    tagline = models.CharField(max_length=160, validators=[validate_single_line])
     description = models.TextField(blank=True, help_text="Markdown.")
     website = models.URLField(blank=True)
-    licence = models.CharField(max_length=80, blank=True)
+    licence = models.CharField(max_length=80, blank=True, validators=[validate_single_line])
     is_published = models.BooleanField("published", default=True)
     prices_checked = models.DateField(
         null=True, blank=True, help_text="When the tiers were last checked."
@@ -242,7 +243,7 @@ class PricingTier(models.Model):
         IMAGE = "image", "per image"
 
     tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="pricing_tiers")
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_single_line])
     price = models.DecimalField(
         max_digits=10,
         decimal_places=4,
@@ -251,7 +252,7 @@ class PricingTier(models.Model):
         help_text="In US dollars. 0 is free; leave empty for “contact sales”.",
     )
     unit = models.CharField(max_length=20, choices=Unit, blank=True)
-    note = models.CharField(max_length=160, blank=True)
+    note = models.CharField(max_length=160, blank=True, validators=[validate_single_line])
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -7,6 +7,7 @@ already absolute from ``SITE_URL``, which the feed generator keeps as it is.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
@@ -18,10 +19,34 @@ from comparisons.sharing import SITE_NAME
 from compsite.urls_absolute import absolute, site_host
 
 FEED_LENGTH = 20
+# What XML 1.0 cannot carry: the C0 control characters but tab, line feed and carriage return.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(value):
+    if isinstance(value, str):
+        return _NOT_IN_XML.sub("", value)
+    if isinstance(value, list | tuple):  # categories
+        return [_xml_text(item) for item in value]
+    return value
+
+
+class _Atom1Feed(Atom1Feed):
+    """Atom without the characters XML cannot carry. Django refuses to write them, which cost
+    the whole feed (a 500) for a form feed pasted into an intro or a name stored before names
+    were validated: they are left out instead."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.feed = {key: _xml_text(value) for key, value in self.feed.items()}
+
+    def add_item(self, *args, **kwargs) -> None:
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {key: _xml_text(value) for key, value in self.items[-1].items()}
 
 
 class ComparisonFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = _Atom1Feed
     title = f"{SITE_NAME}: the latest comparisons"
     subtitle = (
         "Side-by-side comparisons of AI tools: the panel's ship-or-skip verdicts, pricing reads "

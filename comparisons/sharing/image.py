@@ -23,6 +23,7 @@ from comparisons.models import Comparison
 from comparisons.sharing import SITE_NAME
 from comparisons.templatetags.verdicts import as_percent
 from compsite.urls_absolute import site_host
+from compsite.validators import LINE_BREAKING
 
 logger = logging.getLogger(__name__)
 
@@ -99,12 +100,13 @@ def draw_comparison(comparison: Comparison) -> bytes:
     """
     image, draw = _canvas()
     width = WIDTH - 2 * MARGIN
-    title_font = _fitting_font(draw, [comparison.title], width, sizes=range(60, 38, -2))
-    if draw.textlength(comparison.title, title_font) <= width:
-        draw.text((MARGIN, 110), comparison.title, TEXT, title_font)
+    title = _one_line(comparison.title)
+    title_font = _fitting_font(draw, [title], width, sizes=range(60, 38, -2))
+    if draw.textlength(title, title_font) <= width:
+        draw.text((MARGIN, 110), title, TEXT, title_font)
         draw.text((MARGIN, 186), "Which one should you ship with?", MUTED, font(30))
     else:  # three or four long names: two lines, and the question goes
-        for line_number, line in enumerate(_wrapped(comparison.title, title_font, width, lines=2)):
+        for line_number, line in enumerate(_wrapped(title, title_font, width, lines=2)):
             draw.text((MARGIN, 110 + line_number * 54), line, TEXT, title_font)
 
     standings = comparison.standings
@@ -113,15 +115,15 @@ def draw_comparison(comparison: Comparison) -> bytes:
     top, bottom, padding = 250, 526, 24
     inner = column - 2 * padding
     # One size for every name, the largest at which they all fit (down to a floor, then "…").
-    names = [standing.tool.name for standing in standings]
+    names = [_one_line(standing.tool.name) for standing in standings]
     name_font = _fitting_font(draw, names, inner, sizes=range(32, 19, -2))
-    for index, standing in enumerate(standings):
+    for index, (standing, name) in enumerate(zip(standings, names, strict=True)):
         left = MARGIN + index * (column + GAP)
         draw.rounded_rectangle(
             (left, top, left + column, bottom), radius=16, fill=SURFACE, outline=BORDER, width=2
         )
         x = left + padding
-        draw.text((x, top + 22), _ellipsized(standing.tool.name, name_font, inner), TEXT, name_font)
+        draw.text((x, top + 22), _ellipsized(name, name_font, inner), TEXT, name_font)
         panel = standing.tool.panel_ship_percent
         draw.text((x, top + 84), "Panel ship", MUTED, label_font)
         draw.text((x, top + 110), as_percent(panel), SHIP if panel else MUTED, number_font)
@@ -183,6 +185,12 @@ def _footer(draw: ImageDraw.ImageDraw, left_text: str, right_text: str = "") -> 
     draw.text((WIDTH - MARGIN - draw.textlength(right_text, small), 560), right_text, MUTED, small)
 
 
+def _one_line(text: str) -> str:
+    """Stored text as one line: names are validated, but one stored before (or around) that
+    may hold line breaks or control characters, which Pillow cannot measure or lay out."""
+    return " ".join(LINE_BREAKING.sub(" ", text).split())
+
+
 def _fitting_font(
     draw: ImageDraw.ImageDraw, texts: list[str], width: float, sizes: range
 ) -> ImageFont.FreeTypeFont:
@@ -211,8 +219,9 @@ def _wrapped(text: str, face: ImageFont.FreeTypeFont, width: float, *, lines: in
         else:
             wrapped.append(word)
     if len(wrapped) > lines:
-        wrapped = [*wrapped[: lines - 1], _ellipsized(" ".join(wrapped[lines - 1 :]), face, width)]
-    return wrapped
+        wrapped = [*wrapped[: lines - 1], " ".join(wrapped[lines - 1 :])]
+    # The last line holds the rest; any line may be a single word wider than the image.
+    return [_ellipsized(line, face, width) for line in wrapped]
 
 
 def _png(image: Image.Image) -> bytes:

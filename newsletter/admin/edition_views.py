@@ -1,7 +1,9 @@
 """The edition page's workflow: preview, test, send, hold, progress and retry.
 
 Each view takes the ``EditionAdmin`` after the request (``EditionAdmin.get_urls`` wires them through the admin
-site, so only staff reach them), checks the model permission it needs and calls a service.
+site, so only staff reach them), checks the model permission it needs and calls a service. The model's,
+not the edition's: an edition that went out can no longer be edited, but it can still be tested to
+oneself, held while sending and retried.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def _edition(model_admin, request: HttpRequest, edition_id: int, *, change: bool
     if edition is None:
         raise Http404("No such edition.")
     allowed = (
-        model_admin.has_change_permission(request, edition)
+        model_admin.has_change_permission(request)
         if change
         else model_admin.has_view_permission(request, edition)
     )
@@ -97,7 +99,7 @@ def panel_context(model_admin, request: HttpRequest, edition: Edition) -> dict:
     full = Edition.objects.with_contents().get(pk=edition.pk)
     return {
         "workflow": True,
-        "can_change": model_admin.has_change_permission(request, edition),
+        "can_change": model_admin.has_change_permission(request),
         "problems": services.edition_problems(edition=full),
         "audience": services.edition_audience(edition=full),
         "next_send": services.edition_next_send_time(),
@@ -133,7 +135,7 @@ def preview(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
         "title": f"Preview of {edition}",
         "message": message,
         "text_body": message.body,
-        "can_change": model_admin.has_change_permission(request, edition),
+        "can_change": model_admin.has_change_permission(request),
         **_urls(edition),
     }
     return TemplateResponse(request, "admin/newsletter/edition/preview.html", context)

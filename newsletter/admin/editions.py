@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import path
 
-from editors.admin_tools import MarkdownPreviewMixin, log_changes
+from editors.admin_tools import DateHierarchyMixin, MarkdownPreviewMixin, log_changes
 from newsletter import services
 from newsletter.admin import edition_views as views
 from newsletter.models import Edition, EditionItem
@@ -25,7 +25,7 @@ class EditionItemInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class EditionAdmin(DateHierarchyMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     list_display = ["__str__", "week", "number", "status", "subject", "sent", "pending", "failed"]
     list_filter = ["status"]
     search_fields = ["subject", "intro"]
@@ -46,13 +46,21 @@ class EditionAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         "sent_at",
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        # Editors draft or hold an edition; only the send moves it to sending and sent.
-        if obj is not None and obj.status in (Edition.Status.SENDING, Edition.Status.SENT):
-            return [*self.readonly_fields, "week", "status"]
-        return self.readonly_fields
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Once it goes out it stays as subscribers got it, and its web page with it: Django then
+        # shows the page read-only (the template says why) and refuses a POST. The workflow's
+        # buttons (a test, hold, retry) ask for the model's permission, not this object's.
+        if obj is not None and obj.has_gone_out:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.has_gone_out:
+            return False  # its web page and its delivery ledger stay
+        return super().has_delete_permission(request, obj)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # Editors draft or hold an edition; only the send moves it to sending and sent.
         if db_field.name == "status":
             kwargs["choices"] = [
                 (value, label)

@@ -278,3 +278,35 @@ def test_opening_the_next_edition_prepares_it_prefilled(editor_client):
         "Echo vs Foxtrot"
     ]
     assert Edition.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", [Edition.Status.SENDING, Edition.Status.SENT])
+def test_an_edition_that_went_out_is_read_only_and_says_why(
+    editor_client, edition, readers, status
+):
+    change = page_of(edition)
+    form = form_fields(editor_client.get(change).content, "edition_form")  # while a draft
+    Edition.objects.filter(pk=edition.pk).update(
+        status=status, number=1, send_started_at=timezone.now()
+    )
+    web_page = "/newsletter/1/"
+    assert "two</strong> duels" in editor_client.get(web_page).content.decode()
+
+    # Subscribers have it as it is, and its web page says so: nothing changes it now.
+    form.update(intro="Rewritten after the fact.", _save="Save")
+    assert editor_client.post(change, form).status_code == 403
+    assert editor_client.get(page_of(edition, "delete/")).status_code == 403
+    edition.refresh_from_db()
+    assert edition.intro == "This week: **two** duels."
+    assert "Rewritten" not in editor_client.get(web_page).content.decode()
+
+    soup = BeautifulSoup(editor_client.get(change).content, "html.parser")
+    assert soup.select_one("#edition_form [name=intro], #edition_form [name=subject]") is None
+    # Nor its comparisons: the inline keeps only its hidden management form.
+    assert soup.select_one("#edition_form [name^=items-]:not([type=hidden])") is None
+    assert soup.select_one("[name=_save], [name=_continue]") is None
+    notice = " ".join(soup.select_one(".edition-read-only").text.split())
+    assert "can no longer be edited" in notice and "web page" in notice
+    # The workflow that still applies stays: a test to oneself, and holding a send.
+    assert soup.find("button", string="Send me a test")
+    assert (soup.find("button", string="Hold") is not None) == (status == Edition.Status.SENDING)

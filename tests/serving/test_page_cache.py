@@ -164,3 +164,28 @@ def test_versions_change_on_every_bump_and_never_repeat():
         (value,) = pagecache.lookup("nothing-here", ["votes:some-comparison"])[0]
         seen.add(value)
     assert len(seen) == 50
+
+
+# The strings the cache once filled in wherever they appeared. Editor text that holds them is
+# text like any other: a link must not carry the reader's token off-site, nor print their nonce.
+EDITOR_MARKS = ("aitv-csrf-placeholder-7f3c", "aitv-nonce-placeholder-9b1d")
+
+
+def test_editor_text_holding_the_cache_placeholders_is_shown_as_written():
+    csrf_mark, nonce_mark = EDITOR_MARKS
+    link = f"https://evil.example/?t={csrf_mark}&n={nonce_mark}"
+    alpha = ToolFactory(name="Alpha", slug="alpha", tagline=f"Tagline {csrf_mark} {nonce_mark}")
+    comparison = make_comparison(
+        alpha, ToolFactory(name="Bravo", slug="bravo"), intro=f"[x]({link}) and {nonce_mark}"
+    )
+    reader = visitor()
+    for _ in range(2):  # rendered for the cache, then served from it
+        page = reader.get(comparison.get_absolute_url())
+        intro = BeautifulSoup(page.content, "html.parser").select_one(f'a[href^="{link[:20]}"]')
+        assert intro["href"] == link
+        assert nonce_mark in intro.parent.get_text()
+        csrf, nonce, _ = personal_values(page)  # the page's own slots are this reader's
+        assert csrf_mark not in csrf and nonce_mark not in nonce
+    for _ in range(2):
+        tool_page = reader.get("/tools/alpha/").content.decode()
+        assert f"Tagline {csrf_mark} {nonce_mark}" in tool_page

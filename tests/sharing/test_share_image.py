@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
+from comparisons.models import Comparison, Tool
 from reviews.models import Verdict
 from tests.factories import ScorecardFactory
 from tests.services import free_port
@@ -116,5 +117,30 @@ def test_the_image_is_drawn_when_the_cache_is_down(content, settings):
         }
     }
     response = Client(headers={"x-forwarded-proto": "https"}).get(share_url(content.comparison))
+    assert response.status_code == 200
+    assert Image.open(BytesIO(response.content)).size == (1200, 630)
+
+
+# Text stored before names were validated, or by anything that bypasses validation.
+STORED_NAMES = {
+    "line breaks": "Alpha\r\nBeta\nGamma\rDelta",
+    "control characters": "C0 " + "".join(map(chr, range(1, 32))) + " DEL \x7f C1 \x85\x9f",
+    "separators": "Line\u2028Paragraph\u2029End",
+    "longest name": "Ä" * 120,
+    "right-to-left": "نموذج لغوي كبير \u202eevil\u202c",
+    "emoji": "Robot 🤖🚀 👩🏽‍💻 v2",
+    "CJK": "视觉语言模型 ビジョン 시각 언어",
+    "one long word": "W" * 120,
+}
+
+
+@pytest.mark.parametrize("name", STORED_NAMES.values(), ids=STORED_NAMES.keys())
+def test_the_share_image_is_drawn_whatever_text_is_stored(client, content, name):
+    Tool.objects.filter(pk__in=[content.big.pk, content.small.pk]).update(name=name)
+    # A title of up to four such names: about 500 characters.
+    title = " vs ".join([name] * 4)[:500]
+    Comparison.objects.filter(pk=content.comparison.pk).update(title=title)
+    vote(content.comparison, content.big)
+    response = fetch(client, content.comparison)
     assert response.status_code == 200
     assert Image.open(BytesIO(response.content)).size == (1200, 630)
