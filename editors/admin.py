@@ -1,22 +1,32 @@
-"""django-axes' sign-in records (superusers only) with the date-hierarchy fix our own lists have:
-a year out of range is a bad lookup, not a 500. Registered again over axes' own admin classes."""
+"""The admins of other apps' models (django-axes' sign-in records, Django's users and groups),
+registered again with the bad-input handling our own lists have (``ListInputMixin``)."""
 
 from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
 
-from editors.admin_tools import DateHierarchyMixin
+from editors.admin_tools import ListInputMixin
 
 
-class AccessAttemptAdmin(DateHierarchyMixin, axes_admin.AccessAttemptAdmin):
+class AccessAttemptAdmin(ListInputMixin, axes_admin.AccessAttemptAdmin):
     pass
 
 
-class AccessLogAdmin(DateHierarchyMixin, axes_admin.AccessLogAdmin):
+class AccessLogAdmin(ListInputMixin, axes_admin.AccessLogAdmin):
     pass
 
 
-class AccessFailureLogAdmin(DateHierarchyMixin, axes_admin.AccessFailureLogAdmin):
+class AccessFailureLogAdmin(ListInputMixin, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+class UserAdmin(ListInputMixin, auth_admin.UserAdmin):
+    pass
+
+
+class GroupAdmin(ListInputMixin, auth_admin.GroupAdmin):
     pass
 
 
@@ -24,7 +34,9 @@ for model, model_admin in [
     (AccessAttempt, AccessAttemptAdmin),
     (AccessLog, AccessLogAdmin),
     (AccessFailureLog, AccessFailureLogAdmin),
+    (User, UserAdmin),
+    (Group, GroupAdmin),
 ]:
-    if admin.site.is_registered(model):  # axes registers them unless AXES_ENABLE_ADMIN is off
+    if admin.site.is_registered(model):  # axes registers its own unless AXES_ENABLE_ADMIN is off
         admin.site.unregister(model)
         admin.site.register(model, model_admin)

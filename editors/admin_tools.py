@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
 
 from editors.widgets import MarkdownTextarea
 
@@ -21,7 +24,7 @@ class MarkdownPreviewMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class _DateHierarchyChangeList(ChangeList):
+class _ChangeList(ChangeList):
     def get_filters(self, request):
         # Django turns a date hierarchy year it cannot read into a bad lookup ("?e=1"), but not
         # one past what datetime holds: 99999999999999 overflows, 9999 runs into the year
@@ -32,11 +35,26 @@ class _DateHierarchyChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
-class DateHierarchyMixin:
-    """For a ModelAdmin with ``date_hierarchy``: any year in the address is a list or a "?e=1"."""
+class ListInputMixin:
+    """Whatever a list's address or its action form holds, the answer is the list again (with
+    "?e=1" or a message), never a 500. For every ModelAdmin, ours and the ones we register again.
+    """
 
     def get_changelist(self, request, **kwargs):
-        return _DateHierarchyChangeList
+        return _ChangeList
+
+    def response_action(self, request, *args, **kwargs):
+        # Django filters on the posted selection as it is: "abc" for a number is a ValueError.
+        key = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                key.to_python(value)
+        except ValidationError:
+            self.message_user(
+                request, "That selection names no rows of this list: select again.", messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, *args, **kwargs)
 
 
 def log_changes(model_admin: admin.ModelAdmin, request, objects, message: str) -> None:

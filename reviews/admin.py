@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from editors.admin_tools import MarkdownPreviewMixin
+from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin
 from reviews.models import Reviewer, Scorecard
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class ReviewerAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     markdown_fields = ("bio",)
     list_display = ["name", "lens", "question", "ship_rate_display", "position"]
     list_filter = ["lens"]
@@ -23,7 +23,7 @@ class ReviewerAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Scorecard)
-class ScorecardAdmin(admin.ModelAdmin):
+class ScorecardAdmin(ListInputMixin, admin.ModelAdmin):
     list_display = ["tool", "reviewer", "verdict", "updated_at"]
     list_filter = ["verdict", "reviewer", "tool__category"]
     search_fields = ["tool__name", "reviewer__name", "quote"]

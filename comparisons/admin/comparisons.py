@@ -13,7 +13,7 @@ from comparisons.models import (
     comparison_slug,
 )
 from comparisons.numbers import percent
-from editors.admin_tools import DateHierarchyMixin, MarkdownPreviewMixin, log_changes
+from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin, log_changes
 
 
 class EntryFormSet(BaseInlineFormSet):
@@ -74,7 +74,7 @@ def _when(comparison: Comparison) -> str:
 
 
 @admin.register(Comparison)
-class ComparisonAdmin(DateHierarchyMixin, MarkdownPreviewMixin, admin.ModelAdmin):
+class ComparisonAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     list_display = ["__str__", "publication", "kind", "published_at", "panel", "votes"]
     list_filter = [PublicationFilter, "kind"]
     search_fields = ["title", "slug", "intro"]
@@ -163,7 +163,7 @@ class ComparisonAdmin(DateHierarchyMixin, MarkdownPreviewMixin, admin.ModelAdmin
 
 
 @admin.register(ComparisonRedirect)
-class ComparisonRedirectAdmin(admin.ModelAdmin):
+class ComparisonRedirectAdmin(ListInputMixin, admin.ModelAdmin):
     list_display = ["old_slug", "comparison", "created_at"]
     search_fields = ["old_slug"]
     list_select_related = ["comparison"]

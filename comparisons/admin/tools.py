@@ -1,12 +1,12 @@
 from django.contrib import admin
 
 from comparisons.models import Category, PricingTier, Tool
-from editors.admin_tools import MarkdownPreviewMixin
+from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin
 from reviews.models import Scorecard
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ListInputMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -26,7 +26,7 @@ class ScorecardInline(admin.StackedInline):
 
 
 @admin.register(Tool)
-class ToolAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class ToolAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     list_display = ["name", "category", "vendor", "entry", "panel", "scorecards", "is_published"]
     list_filter = ["category", "is_published"]
     search_fields = ["name", "vendor", "tagline"]

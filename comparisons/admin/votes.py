@@ -1,11 +1,11 @@
 from django.contrib import admin
 
 from comparisons.models import Vote
-from editors.admin_tools import DateHierarchyMixin
+from editors.admin_tools import ListInputMixin
 
 
 @admin.register(Vote)
-class VoteAdmin(DateHierarchyMixin, admin.ModelAdmin):
+class VoteAdmin(ListInputMixin, admin.ModelAdmin):
     """Readers' votes, to look at only: the per-tool counts live on the comparison's entries and
     change with each vote, so a hand-made, edited or removed row would make them lie."""
 

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from editors.admin_tools import log_changes
+from editors.admin_tools import ListInputMixin, log_changes
 from newsletter import services
 from newsletter.models import Delivery
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ListInputMixin, admin.ModelAdmin):
     """The send ledger: read-only, except that failed deliveries can be sent again."""
 
     list_display = ["edition", "subscriber", "status", "attempts", "sent_at", "error"]

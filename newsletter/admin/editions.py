@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import path
 
-from editors.admin_tools import DateHierarchyMixin, MarkdownPreviewMixin, log_changes
+from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin, log_changes
 from newsletter import services
 from newsletter.admin import edition_views as views
 from newsletter.models import Edition, EditionItem
@@ -25,7 +25,7 @@ class EditionItemInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(DateHierarchyMixin, MarkdownPreviewMixin, admin.ModelAdmin):
+class EditionAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     list_display = ["__str__", "week", "number", "status", "subject", "sent", "pending", "failed"]
     list_filter = ["status"]
     search_fields = ["subject", "intro"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from editors.admin_tools import DateHierarchyMixin, log_changes
+from editors.admin_tools import ListInputMixin, log_changes
 from editors.csv_export import csv_download
 from newsletter import services
 from newsletter.models import Subscriber
@@ -11,7 +11,7 @@ def _iso(moment) -> str:
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(DateHierarchyMixin, admin.ModelAdmin):
+class SubscriberAdmin(ListInputMixin, admin.ModelAdmin):
     """Readers on the list. Their status changes only through their own links and the
     unsubscribe action here: nobody is confirmed by hand (double opt-in)."""
 

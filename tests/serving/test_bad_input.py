@@ -137,3 +137,28 @@ def test_a_date_hierarchy_year_out_of_range_is_a_bad_lookup_not_a_500(path, fiel
     response = client.get(f"{path}?{query.format(field=field)}")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("?e=1")
+
+
+@pytest.mark.parametrize(
+    "model_admin",
+    [
+        model_admin
+        for model_admin in admin.site._registry.values()
+        if model_admin.actions is not None
+    ],
+    ids=str,
+)
+def test_an_action_on_a_selection_that_names_no_rows_is_a_message_not_a_500(model_admin):
+    root = get_user_model().objects.create_superuser("root", "root@example.com", None)
+    client = stranger()
+    client.force_login(root)
+    actions = model_admin.get_actions(client.get("/admin/").wsgi_request)
+    meta = model_admin.model._meta
+    path = f"/admin/{meta.app_label}/{meta.model_name}/"
+    data = {"action": next(iter(actions)), "_selected_action": ["abc"], "index": "0"}
+    response = client.post(path, data, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(path, 302)]
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["That selection names no rows of this list: select again."]
+    assert get_user_model().objects.count() == 1
