@@ -1,8 +1,26 @@
-"""Search over tools, comparisons and categories.
+"""Search over tools, comparisons and categories, and the tool suggestions a picker shows.
 
-On Postgres a name is found by trigram similarity (typos, missing spaces: "smolvml", "SmolVLM 2")
-and the text by full-text search with prefix matching ("smolvlm" finds "SmolVLM2"); an exact name
-comes first. Elsewhere (the SQLite default of ``make run``) a plain substring match stands in.
+On Postgres a search first gathers candidates with conditions an index answers, each its own
+``SELECT`` joined by ``UNION`` (an ``OR`` of them made Postgres read the whole table), ranks
+only those candidates, and then loads the best few with what the page shows of them. The stored
+columns and indexes it uses (``search_document``, ``search_name``) come from migration 0005;
+they are not model fields. The conditions, with the index each can use:
+
+- exact: the compact name is the compact query, or the slug is the query (btrees);
+- prefix: the compact name starts with the compact query, the first ``CANDIDATES`` in index
+  order (btree, "C" collation): two typed letters already suggest tools;
+- word similarity: a word of the name is like the query (``name %> 'q'``, trigram GIN): typos
+  such as "claud" or "copilt";
+- similarity of the compact names (``search_name % 'q'``, trigram GIN, then held to
+  ``NAME_THRESHOLD``): spaces missing or added, "smolvml" or "smol vlm" for SmolVLM2;
+- full text: each word a prefix of a word of the name or text (``search_document @@ …``, GIN).
+
+Only operators can use those indexes, never ``similarity(…) > x``, and each condition brings
+at most ``CANDIDATES`` rows, so a query matching half the directory costs about what one
+matching a handful does. The candidates rank by: exact name or slug, exact compact name, name
+prefix, trigram similarity of the name, closeness of the whole name, full-text rank.
+
+Elsewhere (the SQLite default of ``make run``) a plain substring match stands in.
 """
 
 from __future__ import annotations
@@ -11,8 +29,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest, Lower
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from comparisons.models import Category, Comparison, Tool
 
@@ -20,6 +38,11 @@ MAX_QUERY = 100  # characters kept of a query: names are short, and this bounds 
 MAX_WORDS = 8
 NAME_THRESHOLD = 0.4
 LIMIT = 20
+SUGGESTIONS, MAX_SUGGESTIONS = 10, 50
+CANDIDATES = 100  # rows each indexed condition may bring to the ranking
+MIN_WORD_SIMILAR = 2  # characters (compact) before word similarity is worth asking…
+MIN_SIMILAR = 4  # … and before similarity of whole names is (below it, nearly all noise)
+MIN_PREFIX = 3  # characters a word needs to match words of the text by prefix
 
 
 @dataclass
@@ -34,106 +57,194 @@ class Results:
         return len(self.tools) + len(self.comparisons) + len(self.categories)
 
 
+@dataclass(frozen=True)
+class Terms:
+    """A cleaned query in the forms the conditions compare."""
+
+    query: str  # as typed, cleaned
+    lowered: str
+    compact: str  # letters and digits only, as search_name keeps names: "smol vlm" → "smolvlm"
+    words: tuple[str, ...]
+
+    @property
+    def tsquery(self) -> str:
+        """Every word required, those of ``MIN_PREFIX`` characters or more as prefixes.
+
+        Shorter words are left out beside longer ones ("speech to text", "whisper l") and are
+        whole words when alone ("ai"): a one- or two-letter prefix matches a large part of the
+        index and tells little apart, and the name conditions already match names by prefix.
+        Only letters and digits reach the tsquery syntax.
+        """
+        long = [word for word in self.words if len(word) >= MIN_PREFIX]
+        if long:
+            return " & ".join(f"{word}:*" for word in long)
+        return " & ".join(self.words)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What search reads of a model: its table and name column, the text beside the name (for
+    the substring fallback; on Postgres it is in search_document), and, as SQL, which rows
+    readers may see."""
+
+    model: type
+    name: str
+    text: tuple[str, ...]
+    visible: str = ""
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+
+TOOL = Target(Tool, "name", ("vendor", "tagline", "description"), "is_published")
+# ComparisonQuerySet.published().curated(), with the time passed in as published() takes it.
+COMPARISON = Target(
+    Comparison,
+    "title",
+    ("intro", "verdict"),
+    f"status = '{Comparison.Status.PUBLISHED}' AND published_at <= %(now)s"
+    f" AND kind = '{Comparison.Kind.CURATED}'",
+)
+CATEGORY = Target(Category, "name", ("description",))
+
+
 def clean_query(raw: str | None) -> str:
     """Printable text, whitespace collapsed, bounded in length. NUL bytes never reach Postgres."""
-    text = "".join(ch for ch in (raw or "") if ch.isprintable())
+    text = "".join(ch for ch in (raw or "")[: MAX_QUERY * 4] if ch.isprintable())
     return " ".join(text.split())[:MAX_QUERY]
 
 
-def search_everything(raw: str | None) -> Results:
+def terms_for(raw: str | None) -> Terms | None:
+    """The query's terms, or None when nothing in it can match (empty, only punctuation)."""
     query = clean_query(raw)
-    results = Results(query)
-    if not query or not _words(query):
+    lowered = query.lower()
+    words = tuple(re.findall(r"[^\W_]+", lowered)[:MAX_WORDS])
+    compact = "".join(ch for ch in lowered if ch.isalnum())
+    if not words or not compact:
+        return None
+    return Terms(query, lowered, compact, words)
+
+
+def search_everything(raw: str | None) -> Results:
+    results = Results(clean_query(raw))
+    terms = terms_for(raw)
+    if terms is None:
         return results
-    postgres = connection.vendor == "postgresql"
-    search = _postgres_search if postgres else _substring_search
-    results.tools = list(
-        search(
-            Tool.objects.published().with_panel_counts().select_related("category"),
-            query,
-            name="name",
-            text=("vendor", "tagline", "description"),
-        )
+    results.tools = _search(
+        Tool.objects.published().with_panel_counts().select_related("category"), terms, TOOL
     )
-    results.comparisons = list(
-        search(
-            Comparison.objects.published().curated().with_standings(),
-            query,
-            name="title",
-            text=("intro", "verdict"),
-        )
+    results.comparisons = _search(
+        Comparison.objects.published().curated().with_standings(), terms, COMPARISON
     )
-    results.categories = list(
-        search(Category.objects.with_tool_counts(), query, name="name", text=("description",))
-    )
+    results.categories = _search(Category.objects.with_tool_counts(), terms, CATEGORY)
     return results
 
 
-def _words(query: str) -> list[str]:
-    return re.findall(r"\w+", query.lower())[:MAX_WORDS]
+def tool_suggestions(raw_query: str | None, limit: int = SUGGESTIONS) -> list[Tool]:
+    """At most ``limit`` published tools for a picker, as the reader types; two queries.
+
+    Exact name or slug first, then names that start with the query (two letters are enough),
+    then trigram and full-text matches. Each tool comes with its category.
+    """
+    terms = terms_for(raw_query)
+    limit = min(max(limit, 0), MAX_SUGGESTIONS)
+    if terms is None or not limit:
+        return []
+    return _search(Tool.objects.published().select_related("category"), terms, TOOL, limit)
 
 
-def _compact(expression):
-    """Lower-cased letters and digits only: "SmolVLM 2" and "smolvlm-2" both become "smolvlm2"."""
-    return Func(
-        expression, Value(r"[^[:alnum:]]+"), Value(""), Value("g"), function="regexp_replace"
-    )
+def _search(shown: QuerySet, terms: Terms, target: Target, limit: int = LIMIT) -> list:
+    """The best ``limit`` matches, as rows of ``shown`` (which says what to load with them)."""
+    if connection.vendor != "postgresql":
+        return list(_substring_search(shown, terms, target)[:limit])
+    ids = best_ids(terms, target, limit)
+    if not ids:
+        return []
+    rows = {row.pk: row for row in shown.filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
-def _postgres_search(queryset: QuerySet, query: str, *, name: str, text: tuple[str, ...]):
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-        TrigramSimilarity,
-        TrigramWordSimilarity,
-    )
+# --- Postgres ---------------------------------------------------------------------------------
 
-    lowered = query.lower()
-    compact = re.sub(r"[^\w]+", "", lowered)
-    # Each word as a prefix, all required: only word characters reach the tsquery syntax.
-    prefixes = SearchQuery(
-        " & ".join(f"{word}:*" for word in _words(query)), search_type="raw", config="simple"
-    )
-    document = SearchVector(name, weight="A", config="simple") + SearchVector(
-        *text, weight="C", config="simple"
-    )
-    return (
-        queryset.alias(
-            compact_name=_compact(Lower(name)),
-            name_score=Greatest(
-                TrigramWordSimilarity(lowered, Lower(name)),
-                TrigramSimilarity(_compact(Lower(name)), Value(compact)),
-                output_field=FloatField(),
-            ),
-            closeness=TrigramSimilarity(Lower(name), Value(lowered)),
-            document=document,
-            rank=SearchRank(document, prefixes),
+
+def parameters(terms: Terms, limit: int) -> dict:
+    return {
+        "lowered": terms.lowered,
+        "compact": terms.compact,
+        "prefix": terms.compact + "%",  # letters and digits only: nothing to escape
+        "tsquery": terms.tsquery,
+        "threshold": NAME_THRESHOLD,
+        "candidates": CANDIDATES,
+        "limit": limit,
+        "now": timezone.now(),
+    }
+
+
+def branches(terms: Terms, target: Target) -> dict[str, str]:
+    """Each indexed condition's SELECT of candidate ids, by name; parameters from parameters()."""
+    table, name = target.table, target.name
+    select = f"SELECT id FROM {table} WHERE " + (f"{target.visible} AND " if target.visible else "")
+    found = {
+        "exact": f"{select}(search_name = %(compact)s OR slug = %(lowered)s)",
+        "prefix": f"{select}search_name LIKE %(prefix)s ORDER BY search_name",
+        "text": f"{select}search_document @@ to_tsquery('simple', %(tsquery)s)",
+    }
+    if len(terms.compact) >= MIN_WORD_SIMILAR:
+        found["word"] = f"{select}{name} %%> %(lowered)s"
+    if len(terms.compact) >= MIN_SIMILAR:
+        found["similar"] = (
+            f"{select}search_name %% %(compact)s"
+            " AND similarity(search_name, %(compact)s) >= %(threshold)s"
         )
-        .annotate(
-            is_exact=Case(
-                When(**{f"{name}__iexact": query}, then=Value(2)),
-                When(compact_name=compact, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .filter(Q(name_score__gte=NAME_THRESHOLD) | Q(document=prefixes))
-        .order_by(
-            F("is_exact").desc(),
-            F("name_score").desc(),
-            F("closeness").desc(),
-            F("rank").desc(),
-            name,
-        )[:LIMIT]
-    )
+    return {key: f"{sql} LIMIT %(candidates)s" for key, sql in found.items()}
 
 
-def _substring_search(queryset: QuerySet, query: str, *, name: str, text: tuple[str, ...]):
+def ranking_sql(terms: Terms, target: Target) -> str:
+    """The candidates in rank order, at most %(limit)s of them: one statement."""
+    name = target.name
+    union = " UNION ".join(f"({sql})" for sql in branches(terms, target).values())
+    return f"""
+        SELECT id FROM {target.table} WHERE id IN ({union})
+        ORDER BY
+            CASE
+                WHEN lower({name}) = %(lowered)s OR slug = %(lowered)s THEN 3
+                WHEN search_name = %(compact)s THEN 2
+                WHEN search_name LIKE %(prefix)s THEN 1
+                ELSE 0
+            END DESC,
+            greatest(
+                word_similarity(%(lowered)s, {name}), similarity(search_name, %(compact)s)
+            ) DESC,
+            similarity({name}, %(lowered)s) DESC,
+            ts_rank(search_document, to_tsquery('simple', %(tsquery)s)) DESC,
+            {name},
+            id
+        LIMIT %(limit)s
+    """
+
+
+def best_ids(terms: Terms, target: Target, limit: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(ranking_sql(terms, target), parameters(terms, limit))
+        return [row[0] for row in cursor.fetchall()]
+
+
+# --- Elsewhere (SQLite) -----------------------------------------------------------------------
+
+
+def _substring_search(queryset: QuerySet, terms: Terms, target: Target) -> QuerySet:
+    name = target.name
     match = Q()
-    for word in _words(query):
+    for word in terms.words:
         word_match = Q(**{f"{name}__icontains": word})
-        for column in text:
+        for column in target.text:
             word_match |= Q(**{f"{column}__icontains": word})
         match &= word_match
-    return queryset.filter(match).order_by(name)[:LIMIT]
+    tier = Case(
+        When(Q(**{f"{name}__iexact": terms.query}) | Q(slug=terms.lowered), then=Value(2)),
+        When(Q(**{f"{name}__istartswith": terms.query}), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return queryset.filter(match).alias(tier=tier).order_by(F("tier").desc(), name, "pk")

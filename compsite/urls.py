@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 
 from compsite import pages
 from compsite.health import healthz
-from compsite.sitemaps import SITEMAPS
+from compsite.sitemaps import SITEMAPS, sitemap_index
 
 admin.site.site_header = "AI Tool Verdicts — editors"
 admin.site.site_title = "AI Tool Verdicts admin"
@@ -17,7 +17,13 @@ urlpatterns = [
     path("about/", pages.about, name="about"),
     path("privacy/", pages.privacy, name="privacy"),
     path("robots.txt", pages.robots_txt, name="robots"),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        require_safe(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("newsletter/", include("newsletter.urls")),
     # The editors' own pages (choosing a password, the markdown preview) sit beside the admin.
     path("admin/", include("editors.urls")),

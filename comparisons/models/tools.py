@@ -32,9 +32,19 @@ no_vs_in_slug = RegexValidator(
 
 class CategoryQuerySet(models.QuerySet):
     def with_tool_counts(self) -> CategoryQuerySet:
-        return self.annotate(
-            tool_count=Count("tools", filter=Q(tools__is_published=True))
-        ).order_by("name", "id")
+        """Each category's published tools, counted by a subquery for each category listed.
+
+        A join would read every tool of every category before grouping (all 50,000 for a page
+        of categories); the subquery reads the index on published tools' categories only.
+        """
+        published = (
+            Tool.objects.filter(category=OuterRef("pk"), is_published=True)
+            .order_by()
+            .values("category")
+            .annotate(count=Count("*"))
+            .values("count")
+        )
+        return self.annotate(tool_count=Coalesce(Subquery(published), 0)).order_by("name", "id")
 
 
 class Category(models.Model):
@@ -171,6 +181,8 @@ class Tool(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Postgres has more indexes on this table than these fields declare: search's, and the
+        # one that counts a category's published tools. See migration 0005.
 
     def __str__(self) -> str:
         return self.name

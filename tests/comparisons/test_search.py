@@ -28,6 +28,11 @@ def test_smolvlm2_is_found_however_it_is_typed(demo, query):
     assert "ChatGPT" not in names
 
 
+@pytest.mark.parametrize("query", ["smolvml", "SmolVLM 2", "smol vlm"])
+def test_smolvlm2_comes_first_for_its_typos_and_spellings(demo, query):
+    assert tool_names(query)[0] == "SmolVLM2"
+
+
 def test_an_exact_name_comes_first(demo):
     assert tool_names("SmolVLM2-2B")[0] == "SmolVLM2-2B"
     assert tool_names("smolvlm2")[0] == "SmolVLM2"
@@ -78,6 +83,10 @@ def test_unpublished_tools_are_not_found(demo):
         "🙂🙂🙂",
         "<script>alert(1)</script>",
         "%_%",
+        "%",
+        "_",
+        "x" * 100_000,
+        "%" * 100_000,
     ],
 )
 def test_hostile_and_huge_queries_answer_safely(demo, client, query):
@@ -87,6 +96,30 @@ def test_hostile_and_huge_queries_answer_safely(demo, client, query):
     assert len(clean_query(query)) <= MAX_QUERY
     htmx = client.get("/search/", {"q": query}, headers={"hx-request": "true"})
     assert htmx.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ["", "\x00", "\x00smolvlm", "x" * 100_000, "%", "_", "%_%", "日本語"]
+)
+def test_bad_input_is_an_empty_result_or_a_400(demo, client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200 and query not in ("日本語",):
+        soup = BeautifulSoup(response.content, "html.parser")
+        assert not soup.select("#search-results a"), query
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\x00", "%", "_", "%%", "__", "%_%", "\\%", "***"])
+def test_queries_without_letters_or_digits_match_nothing(demo, query):
+    # "%" and "_" are LIKE's wildcards: they must never reach a pattern as one.
+    assert search_everything(query).count == 0
+
+
+def test_wildcards_inside_a_query_never_reach_a_pattern(demo):
+    from comparisons.search import parameters, terms_for
+
+    assert parameters(terms_for("Smol%VLM_2\\"), 20)["prefix"] == "smolvlm2%"
+    assert tool_names("smol%") == tool_names("smol")
 
 
 def test_nul_bytes_never_reach_the_database(demo):
@@ -114,8 +147,59 @@ def test_full_page_without_javascript_and_partial_for_htmx(demo, client):
 
 
 def test_search_query_count_is_fixed(demo, client, django_assert_num_queries):
-    # tools; comparisons + their entries with tools; categories
-    with django_assert_num_queries(4):
+    # For each of tools, comparisons and categories: the ranked ids, then (when there are
+    # any) the rows; the comparisons' entries with their tools are one more.
+    with django_assert_num_queries(6):  # no category matches "smolvlm"
         client.get("/search/", {"q": "smolvlm"})
+    with django_assert_num_queries(7):
+        client.get("/search/", {"q": "vision"})
+    with django_assert_num_queries(3):
+        client.get("/search/", {"q": "zzqxw"})
     with django_assert_num_queries(0):
         client.get("/search/", {"q": ""})
+
+
+def test_search_query_count_does_not_grow_with_the_results(demo, client, django_assert_num_queries):
+    from comparisons.models import Tool
+    from tests.factories import ScorecardFactory, ToolFactory, make_comparison
+
+    smol = Tool.objects.get(slug="smolvlm2")
+    for n in range(30):
+        tool = ToolFactory(name=f"SmolVLM variant {n}", description="A vision model.")
+        ScorecardFactory(tool=tool)
+        make_comparison(smol, tool)
+    with django_assert_num_queries(6):
+        response = client.get("/search/", {"q": "smolvlm"})
+    assert response.content.count(b'class="tool-row"') == 20
+
+
+def test_search_finds_only_what_readers_may_see(demo):
+    import datetime
+
+    from django.utils import timezone
+
+    from comparisons.models import Comparison, Tool
+    from tests.factories import ToolFactory, make_comparison
+
+    smol = Tool.objects.get(slug="smolvlm2")
+    make_comparison(smol, ToolFactory(name="Draftmodel"), status=Comparison.Status.DRAFT)
+    make_comparison(
+        smol,
+        ToolFactory(name="Latermodel"),
+        published_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    make_comparison(smol, ToolFactory(name="Votedmodel"), kind=Comparison.Kind.GENERATED)
+    titles = {comparison.title for comparison in search_everything("smolvlm2").comparisons}
+    assert "SmolVLM2-2B vs SmolVLM2" in titles
+    for hidden in ["Draftmodel", "Latermodel", "Votedmodel"]:
+        assert not any(hidden in title for title in titles), hidden
+
+
+def test_search_follows_an_edit(demo):
+    from comparisons.models import Tool
+
+    tool = Tool.objects.get(slug="claude")
+    tool.name, tool.description = "Clawde Renamed", "Now about zebrafish."
+    tool.save()
+    assert tool_names("clawde renamed")[0] == "Clawde Renamed"
+    assert tool_names("zebrafish") == ["Clawde Renamed"]

@@ -51,7 +51,7 @@ def test_an_unpublished_pair_shows_only_its_generated_version(client, unpublishe
 def test_unpublished_comparisons_are_in_no_listing(client, content, unpublished):
     listings = [
         client.get(path).content.decode()
-        for path in ["/feeds/comparisons/", "/feeds/categories/vlm/", "/sitemap.xml"]
+        for path in ["/feeds/comparisons/", "/feeds/categories/vlm/", "/sitemap-comparisons.xml"]
     ]
     for comparison in unpublished:
         for listing in listings:
