@@ -226,6 +226,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And one address may fail this often in the cool-off across every username it tries before
+# all sign-ins from it are refused (editors/lockout.py).
+AXES_HANDLER = "editors.lockout.AddressLimitHandler"
+SIGN_IN_FAILURES_PER_ADDRESS = 10
 AXES_RESET_ON_SUCCESS = True
 # Attempts while locked out do not push the end of the lockout back: the page can say when
 # trying again will work.

@@ -97,6 +97,20 @@ def test_behind_the_proxy_the_appended_address_counts(editor_with_password):
     assert response.status_code == 429
 
 
+def test_one_address_may_fail_only_so_often_across_usernames(editor_with_password):
+    guesser = browser("203.0.113.13")
+    answers = [
+        sign_in(guesser, "wrong-guess", username=f"nobody-{n}@example.com").status_code
+        for n in range(settings.SIGN_IN_FAILURES_PER_ADDRESS + 2)
+    ]
+    limit = settings.SIGN_IN_FAILURES_PER_ADDRESS
+    assert answers == [200] * (limit - 1) + [429] * 3
+    refused = sign_in(guesser, PASSWORD)
+    assert refused.status_code == 429
+    assert b"from your connection, for one account or several" in refused.content
+    assert sign_in(browser("198.51.100.5"), PASSWORD).status_code == 302
+
+
 def test_a_good_sign_in_clears_earlier_failures(editor_with_password):
     client = browser("203.0.113.12")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):

@@ -212,6 +212,18 @@ def test_the_lockout_holds_against_a_guesser_who_forges_forwarded_for(stack):
         assert sign_in(app.browser("127.0.0.3"), EDITOR, PASSWORD) == 302
 
 
+def test_one_address_trying_many_usernames_is_stopped(stack):
+    port = free_port()
+    with gunicorn(stack.env(f"https://127.0.0.1:{port}"), port, tls=True) as app:
+        guesses = [
+            sign_in(app.browser("127.0.0.2"), f"nobody-{n}@example.com", "guess") for n in range(15)
+        ]
+        # Each username is tried once, far below its own limit; the address's limit stops it.
+        assert guesses == [200] * 9 + [429] * 6
+        assert sign_in(app.browser("127.0.0.2"), EDITOR, PASSWORD) == 429
+        assert sign_in(app.browser("127.0.0.3"), EDITOR, PASSWORD) == 302
+
+
 def test_behind_two_proxies_two_readers_are_two_clients(stack):
     with stack.two_hops(VOTE_RATE="3/d") as proxy:
         assert [vote(proxy.browser("127.0.0.2")) for _ in range(4)] == [303, 303, 303, 429]
