@@ -138,13 +138,17 @@ def test_forwarded_headers_count_only_from_a_proxy():
 def test_no_request_moves_the_addresses_a_page_prints(client):
     from bs4 import BeautifulSoup
 
+    from compsite.urls_absolute import absolute
     from tests.factories import ToolFactory, make_comparison
 
     comparison = make_comparison(ToolFactory(slug="a3"), ToolFactory(slug="b3"))
+    address = comparison.get_absolute_url()
     for prefix in ("/x", "//evil.example"):
-        page = client.get(comparison.get_absolute_url(), SCRIPT_NAME=prefix)
+        page = client.get(address, SCRIPT_NAME=prefix)  # as a server passes the header on
         assert page.status_code == 200
         soup = BeautifulSoup(page.content, "html.parser")
+        assert soup.find("link", rel="canonical")["href"] == absolute(address)
+        assert soup.find("input", attrs={"name": "next"})["value"] == address
         for tag in soup.find_all(href=True) + soup.find_all(action=True):
             url = tag.get("href") or tag.get("action")
             assert not url.startswith((prefix + "/", "//")), url
