@@ -21,6 +21,8 @@ RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput \
     && useradd --system --home /app app && chown -R app /app
 USER app
 
+# gunicorn listens on 127.0.0.1:8000 unless GUNICORN_BIND says otherwise: compose sets the
+# container's interfaces, which only its network reaches, for the proxy in front.
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request as u; sys.exit(u.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]

@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aitv
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help run test lint format bench clean deploy-prepare web worker beat chromium
+.PHONY: help run test lint format bench clean deploy-prepare web worker beat chromium proxies
 
 help:
 	@echo "make run    serve the site on http://127.0.0.1:8000 (SQLite, DEBUG on, demo content)"
@@ -37,13 +37,24 @@ run: $(VENV)/.synced
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-# Browser tests drive Debian's Chromium; install it when it is missing and we may.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else sudo -n apt-get update -qq && sudo -n apt-get install -y -qq chromium; fi; }
+# Install the Debian package $(2) when the command $(1) is missing and we may (root, or sudo).
+define debian_package
+	@command -v $(1) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(2); \
+	  else sudo -n apt-get update -qq && sudo -n apt-get install -y -qq $(2); fi; }
+endef
 
-test: $(VENV)/.synced chromium
+# Browser tests drive Debian's Chromium.
+chromium:
+	$(call debian_package,chromium,chromium)
+
+# The proxy tests run the Caddyfile with Debian's Caddy, and give gunicorn a throwaway
+# certificate made with openssl.
+proxies:
+	$(call debian_package,caddy,caddy)
+	$(call debian_package,openssl,openssl)
+
+test: $(VENV)/.synced chromium proxies
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789} \

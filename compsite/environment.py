@@ -5,6 +5,7 @@ a URL of the wrong scheme or a rate in the wrong notation stops start-up with a 
 the variable, instead of quietly falling back to a default.
 """
 
+import ipaddress
 import os
 import re
 from urllib.parse import urlsplit
@@ -73,6 +74,27 @@ def read_rate(name: str, default: str) -> str:
     if not _RATE.match(value):
         raise _fail(name, value, "a rate such as 30/m, 5/m or 100/h")
     return value
+
+
+def read_networks(
+    name: str, default: str
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Addresses or CIDR ranges separated by commas, such as ``127.0.0.1,172.30.0.0/24``."""
+    value = _raw(name) or default
+    expected = "addresses or CIDR ranges separated by commas, such as 127.0.0.1,172.30.0.0/24"
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as error:
+            raise _fail(name, value, f"{expected} ({error})") from error
+    return tuple(networks)
+
+
+def read_trusted_proxies() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """FORWARDED_ALLOW_IPS: the proxies in front of gunicorn, the only peers whose forwarded
+    headers count. gunicorn.conf.py and the settings both read it through here."""
+    return read_networks("FORWARDED_ALLOW_IPS", default="127.0.0.1")
 
 
 def read_database(name: str, default_sqlite_path: str) -> dict:

@@ -22,6 +22,7 @@ from compsite.environment import (
     read_redis_url,
     read_site_url,
     read_str,
+    read_trusted_proxies,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +46,13 @@ ALLOWED_HOSTS = read_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[
 if _site.hostname not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append(_site.hostname)
 CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
+# The site lives at the root of SITE_URL. Pinned, so that no request (a SCRIPT_NAME header passed
+# on by a server) can move the addresses a page prints, and with them the shared page cache's.
+FORCE_SCRIPT_NAME = ""
+
+# The proxies in front of gunicorn (Caddy, then the HTTP cache): only their forwarded headers
+# count (compsite/proxies.py). gunicorn.conf.py reads the same variable the same way.
+FORWARDED_ALLOW_IPS = read_trusted_proxies()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,7 +73,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: each request starts with a fresh Redis budget (see REDIS_TIMEOUT).
+    # First: forwarded headers from anybody but our proxies are dropped before anything reads them.
+    "compsite.proxies.ForwardedHeadersMiddleware",
+    # Each request starts with a fresh Redis budget (see REDIS_TIMEOUT), before anything uses Redis.
     "compsite.redis_budget.RedisBudgetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -193,9 +203,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Rate limits ----------------------------------------------------------------------------
 VOTE_RATE = read_rate("VOTE_RATE", default="30/m")
 SIGNUP_RATE = read_rate("SIGNUP_RATE", default="5/m")
-# The client's address: behind the TLS proxy (DEBUG off), the hop the proxy appended to
-# X-Forwarded-For; on a developer's machine, the peer address.
-RATELIMIT_IP_META_KEY = "compsite.ratelimits.client_ip"
+# The client's address: the peer, or behind our proxies the rightmost X-Forwarded-For address
+# that is not one of theirs. The same function for the sign-in lockout below.
+RATELIMIT_IP_META_KEY = "compsite.proxies.client_ip"
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit knows only django-redis and memcached. Django's own RedisCache increments
     # atomically (Redis INCR), so it is sound; the local-memory cache is the embedded default for
@@ -217,11 +227,15 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And one address may fail this often in the cool-off across every username it tries before
+# all sign-ins from it are refused (editors/lockout.py).
+AXES_HANDLER = "editors.lockout.AddressLimitHandler"
+SIGN_IN_FAILURES_PER_ADDRESS = 10
 AXES_RESET_ON_SUCCESS = True
 # Attempts while locked out do not push the end of the lockout back: the page can say when
 # trying again will work.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "compsite.ratelimits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "compsite.proxies.client_ip"
 AXES_LOCKOUT_CALLABLE = "editors.views.locked_out"
 
 # --- Static files ---------------------------------------------------------------------------
@@ -270,6 +284,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 if not DEBUG:
+    # From our proxies only: ForwardedHeadersMiddleware drops anybody else's.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     # The load balancer's health probe speaks plain HTTP.

@@ -47,6 +47,8 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
         **admin.site.each_context(request),
         "title": "Sign-in paused",
         "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.SIGN_IN_FAILURES_PER_ADDRESS,
+        "whole_address": getattr(request, "axes_address_locked_out", False),
         "minutes": minutes,
     }
     return render(request, "editors/locked_out.html", context, status=429)

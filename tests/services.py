@@ -1,13 +1,20 @@
 """Real service processes that tests start and stop themselves: a redis-server, a database of
-a test's own, and the site under gunicorn (the repository's gunicorn.conf.py) on both."""
+a test's own, the site under gunicorn (the repository's gunicorn.conf.py) on both, and Caddy in
+front of it (the repository's Caddyfile). Two clients: ``Site`` speaks to gunicorn as the TLS
+proxy in front would; ``Browser`` speaks from any loopback address (127.0.0.2 is "somebody who
+is not the proxy"), over TLS where the server has it."""
 
+import http.client
 import os
+import random
 import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -17,18 +24,38 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import psycopg
 from kombu import pools as kombu_pools
 
 ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+SECRET_KEY = "real-processes-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nobody listens on, below the range the kernel takes outgoing connections' ports
+    from: a connection made between this call and the server's start cannot take it."""
+    lowest_ephemeral = _ephemeral_ports()[0]
+    while True:
+        port = random.randrange(10_000, max(lowest_ephemeral, 10_001))
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+
+
+def _ephemeral_ports() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
 
 
 @contextmanager
@@ -92,6 +119,16 @@ class PrivateRedis:
             self.process.kill()
             self.process.wait(timeout=10)
 
+    def flush(self) -> None:
+        """Forget every key (rate-limit counters, cached pages): it is this test's own server."""
+        import redis
+
+        client = redis.Redis(port=self.port)
+        try:
+            client.flushall()
+        finally:
+            client.close()
+
 
 def fresh_broker_connections() -> None:
     """Drop this process's pooled broker connections: the next publish connects afresh, with the
@@ -121,11 +158,51 @@ def own_database(prefix: str = "aitv_site") -> Iterator[str]:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def site_env(database: str, redis: str, **overrides: str) -> dict[str, str]:
+    """The production configuration (DEBUG off) for processes on ``database`` and ``redis``."""
+    return {
+        **{k: v for k, v in os.environ.items() if k != "DEBUG"},
+        "DATABASE_URL": database,
+        "REDIS_URL": redis,
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        **overrides,
+    }
+
+
+def prepare_site(env: dict[str, str]) -> None:
+    """What a deploy does before gunicorn starts, plus the demo content."""
+    for command in (["migrate", "--noinput"], ["seed_demo"], ["collectstatic", "--noinput"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+
+
+def run_django(env: dict[str, str], code: str) -> str:
+    """Django code in a process of its own (an editor's change made elsewhere); its output."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "compsite.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
 @dataclass
 class Answer:
     status: int
     headers: dict[str, str]
     body: str
+
+    def csrf_token(self) -> str:
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.body).group(1)
 
 
 @dataclass
@@ -192,15 +269,7 @@ class Site:
     def run(self, code: str) -> str:
         """Django code in a process of its own (an editor's change made elsewhere, a worker's
         job); what it printed."""
-        setup = "import django; django.setup()\n"
-        return subprocess.run(
-            [sys.executable, "-c", setup + code],
-            cwd=ROOT,
-            env={**self.env, "DJANGO_SETTINGS_MODULE": "compsite.settings"},
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        return run_django(self.env, code)
 
 
 @dataclass
@@ -215,42 +284,170 @@ def gunicorn_site(database_url: str, redis_url: str, workers: int = 2) -> Iterat
     gunicorn with gunicorn.conf.py (DEBUG off) on a free port. ``output`` is filled in after
     gunicorn has stopped."""
     port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DEBUG"},
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "SECRET_KEY": "gunicorn-site-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": f"https://127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(workers),
-    }
-    for command in (["migrate"], ["seed_demo"], ["collectstatic"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command, *(["--noinput"] if command != ["seed_demo"] else [])],
-            cwd=ROOT, env=env, check=True, capture_output=True,
-        )  # fmt: skip
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    server = subprocess.Popen(
-        [gunicorn, "compsite.wsgi", "--config", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    env = site_env(
+        database_url, redis_url, SITE_URL=f"https://127.0.0.1:{port}", WEB_CONCURRENCY=str(workers)
+    )
+    prepare_site(env)
     served = Served(Site(env, port))
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                served.site.get("/healthz")
-                break
-            except OSError:
-                assert server.poll() is None, server.communicate()[0]
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
-        yield served
-    finally:
-        server.terminate()
+    with gunicorn(env, port) as server:
         try:
-            served.output = server.communicate(timeout=60)[0]
-        except subprocess.TimeoutExpired:
-            server.kill()
-            served.output = server.communicate()[0]
+            yield served
+        finally:
+            server.stop()
+            served.output = server.output
+
+
+@contextmanager
+def gunicorn(
+    env: dict[str, str], port: int, *options: str, tls: bool = False
+) -> Iterator["Server"]:
+    """gunicorn with the repository's gunicorn.conf.py on 127.0.0.1:``port``, ready to answer;
+    with ``tls``, speaking HTTPS itself (a throwaway certificate), as if nothing stood in front.
+    Stopped afterwards, when its ``output`` is filled in."""
+    with tempfile.TemporaryDirectory(prefix="gunicorn-") as folder:
+        if tls:
+            options = (*options, *_self_signed(Path(folder)))
+        log = Path(folder) / "output.log"
+        process = subprocess.Popen(
+            [GUNICORN, "compsite.wsgi", "--config", "gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", *options],
+            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        server = Server(f"{'https' if tls else 'http'}://127.0.0.1:{port}", process, log)
+        try:
+            server.wait_until_healthy()
+            yield server
+        finally:
+            server.stop()
+
+
+def _self_signed(folder: Path) -> list[str]:
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return ["--keyfile", str(key), "--certfile", str(cert)]
+
+
+CADDYFILE = ROOT / "Caddyfile"
+
+
+@contextmanager
+def caddy(config: Path | str, env: dict[str, str], address: str) -> Iterator["Server"]:
+    """Debian's caddy running ``config`` (a file, or a Caddyfile's text), whose environment
+    placeholders come from ``env``; ready once ``address`` answers /healthz. Its certificate
+    authority and state live in a temporary folder."""
+    binary = shutil.which("caddy")
+    assert binary, "caddy is needed for the proxy tests (make test installs Debian's package)"
+    with tempfile.TemporaryDirectory(prefix="caddy-") as home:
+        if isinstance(config, str):
+            path = Path(home) / "Caddyfile"
+            path.write_text(config)
+            config = path
+        log = Path(home) / "output.log"
+        process = subprocess.Popen(
+            [binary, "run", "--config", str(config), "--adapter", "caddyfile"],
+            env={"PATH": os.environ["PATH"], "HOME": home, "XDG_DATA_HOME": home,
+                 "XDG_CONFIG_HOME": home, **env},
+            stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        server = Server(address, process, log)
+        try:
+            server.wait_until_healthy()
+            yield server
+        finally:
+            server.stop()
+
+
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen
+    log: Path  # its output goes to a file: a pipe nobody reads could fill and stop it
+    output: str = ""  # the log, once it has stopped
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.output = self.log.read_text()
+
+    def wait_until_healthy(self, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while True:
+            assert self.process.poll() is None, self.log.read_text()
+            try:
+                if Browser(self.base).get("/healthz").status == 200:
+                    return
+            except (OSError, http.client.HTTPException):
+                pass
+            assert time.monotonic() < deadline, f"{self.base} did not start"
+            time.sleep(0.2)
+
+    def browser(self, source: str = "127.0.0.1", headers: dict | None = None) -> "Browser":
+        return Browser(self.base, source, headers)
+
+
+class Browser:
+    """One visitor: connects from ``source`` (any address in 127.0.0.0/8), keeps its cookies by
+    hand (they are Secure; this also sends them over plain HTTP, as a browser behind the TLS
+    proxy would), sends Origin on a POST as browsers do, follows no redirect and trusts any
+    certificate (the servers are the test's own)."""
+
+    def __init__(self, base: str, source: str = "127.0.0.1", headers: dict | None = None) -> None:
+        self.base, self.source = base.rstrip("/"), source
+        self.headers = dict(headers or {})
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, *, form: dict | None = None, headers: dict | None = None
+    ) -> Answer:
+        connection = self.connect()
+        sent = {**self.headers, **(headers or {})}
+        body = None
+        if form is not None:
+            body = urlencode(form).encode()
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        if method == "POST":
+            sent.setdefault("Origin", self.origin)
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            response = connection.getresponse()
+            body = response.read().decode()
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return Answer(response.status, dict(response.headers), body)
+
+    @property
+    def origin(self) -> str:
+        """The site's origin as the browser saw it (https when it spoke through a TLS proxy)."""
+        parts = urlsplit(self.base)
+        return f"{self.headers.get('X-Forwarded-Proto', parts.scheme)}://{parts.netloc}"
+
+    def connect(self, timeout: float = 15) -> http.client.HTTPConnection:
+        parts = urlsplit(self.base)
+        address = {"timeout": timeout, "source_address": (self.source, 0)}
+        if parts.scheme == "https":
+            context = ssl.create_default_context()
+            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+            return http.client.HTTPSConnection(
+                parts.hostname, parts.port, context=context, **address
+            )
+        return http.client.HTTPConnection(parts.hostname, parts.port, **address)
+
+    def get(self, path: str, headers: dict | None = None) -> Answer:
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path: str, form: dict, headers: dict | None = None) -> Answer:
+        return self.request("POST", path, form=form, headers=headers)

@@ -16,7 +16,8 @@ PASSWORD = "the-right-passphrase-472"
 
 
 def browser(address: str = "203.0.113.9") -> Client:
-    return Client(headers={"x-forwarded-proto": "https"}, REMOTE_ADDR=address)
+    """Somebody at ``address``, behind the proxy (the test client's own 127.0.0.1)."""
+    return Client(headers={"x-forwarded-proto": "https", "x-forwarded-for": address})
 
 
 def sign_in(client: Client, password: str, username: str = "editor@example.com"):
@@ -83,18 +84,31 @@ def test_the_editor_at_another_address_still_gets_in(editor_with_password):
 
 
 def test_behind_the_proxy_the_appended_address_counts(editor_with_password):
-    # A guesser cannot dodge the count by writing their own X-Forwarded-For: only the hop our
-    # proxy appended (the last one) is trusted.
+    # A guesser cannot dodge the count by writing their own X-Forwarded-For: the address our
+    # proxy appended (the last one) is theirs; what they wrote before it counts for nothing.
     for index in range(settings.AXES_FAILURE_LIMIT):
         client = Client(
             headers={
                 "x-forwarded-proto": "https",
                 "x-forwarded-for": f"10.0.0.{index}, 192.0.2.50",
             },
-            REMOTE_ADDR="10.1.1.1",
         )
         response = sign_in(client, "wrong-guess")
     assert response.status_code == 429
+
+
+def test_one_address_may_fail_only_so_often_across_usernames(editor_with_password):
+    guesser = browser("203.0.113.13")
+    answers = [
+        sign_in(guesser, "wrong-guess", username=f"nobody-{n}@example.com").status_code
+        for n in range(settings.SIGN_IN_FAILURES_PER_ADDRESS + 2)
+    ]
+    limit = settings.SIGN_IN_FAILURES_PER_ADDRESS
+    assert answers == [200] * (limit - 1) + [429] * 3
+    refused = sign_in(guesser, PASSWORD)
+    assert refused.status_code == 429
+    assert b"from your connection, for one account or several" in refused.content
+    assert sign_in(browser("198.51.100.5"), PASSWORD).status_code == 302
 
 
 def test_a_good_sign_in_clears_earlier_failures(editor_with_password):

@@ -15,16 +15,19 @@ def unique_ip() -> str:
     return f"10.{_network.randrange(256)}.{_network.randrange(256)}.{_network.randrange(1, 255)}"
 
 
+def behind_the_proxy(**headers: str) -> dict[str, str]:
+    """A new reader's headers as the proxy (the test client's 127.0.0.1) passes them on."""
+    return {"x-forwarded-proto": "https", "x-forwarded-for": unique_ip(), **headers}
+
+
 @pytest.fixture
 def client() -> Client:
-    return Client(headers={"x-forwarded-proto": "https"}, REMOTE_ADDR=unique_ip())
+    return Client(headers=behind_the_proxy())
 
 
 @pytest.fixture
 def htmx_client() -> Client:
-    return Client(
-        headers={"x-forwarded-proto": "https", "hx-request": "true"}, REMOTE_ADDR=unique_ip()
-    )
+    return Client(headers=behind_the_proxy(**{"hx-request": "true"}))
 
 
 @pytest.fixture

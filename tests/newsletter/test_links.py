@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from newsletter.models import Subscriber
 from tests.factories import CategoryFactory
-from tests.newsletter.conftest import unique_ip
+from tests.newsletter.conftest import behind_the_proxy
 from tests.newsletter.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,7 @@ def bare_client(**options) -> Client:
     """A mail client's one-click POST: no cookie, nothing but the body; CSRF checks on."""
     return Client(
         enforce_csrf_checks=True,
-        headers={"x-forwarded-proto": "https"},
-        REMOTE_ADDR=unique_ip(),
+        headers=behind_the_proxy(),
         **options,
     )
 

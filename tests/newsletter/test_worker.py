@@ -16,7 +16,7 @@ from django.test import Client
 from compsite.celery import app as celery_app
 from newsletter.models import Delivery, Edition, Subscriber
 from tests.factories import ToolFactory, make_comparison
-from tests.newsletter.conftest import unique_ip
+from tests.newsletter.conftest import behind_the_proxy
 from tests.newsletter.factories import SubscriberFactory
 from tests.newsletter.smtp_sink import start_sink
 from tests.newsletter.workers import Worker, purge_broker, wait_for
@@ -56,7 +56,7 @@ def path_of(url: str) -> str:
 def test_sign_up_confirm_and_send_through_a_real_worker_and_smtp_server(workers, smtp):
     worker = workers("e2e")
     comparison = make_comparison(ToolFactory(name="ChatGPT"), ToolFactory(name="Claude"))
-    reader = Client(headers={"x-forwarded-proto": "https"}, REMOTE_ADDR=unique_ip())
+    reader = Client(headers=behind_the_proxy())
     addresses = ["ada@example.com", "grace@example.com", "linus@example.com"]
     for address in addresses:
         response = reader.post(

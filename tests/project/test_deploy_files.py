@@ -3,8 +3,12 @@
 There is no Docker engine on the build machines, so these files are checked by reading them.
 """
 
+import json
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -13,9 +17,13 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 MAKEFILE = (ROOT / "Makefile").read_text()
-SETTINGS = (ROOT / "compsite" / "settings.py").read_text() + (
-    ROOT / "compsite" / "environment.py"
-).read_text()
+GUNICORN_CONF = (ROOT / "gunicorn.conf.py").read_text()
+# What reads the environment: Django's settings and gunicorn's.
+SETTINGS = (
+    (ROOT / "compsite" / "settings.py").read_text()
+    + (ROOT / "compsite" / "environment.py").read_text()
+    + GUNICORN_CONF
+)
 
 
 def make_recipe(target: str) -> list[str]:
@@ -70,7 +78,7 @@ def test_app_services_share_one_configuration_naming_only_known_variables():
     assert environments[0] == environments[1] == environments[2]
     for variable in environments[0]:
         assert f'"{variable}"' in SETTINGS, (
-            f"{variable} is set in compose but never read by settings"
+            f"{variable} is set in compose but never read by settings or gunicorn.conf.py"
         )
     assert environments[0]["REDIS_URL"].startswith("redis://redis:")
     assert environments[0]["DATABASE_URL"].startswith("postgres://")
@@ -107,3 +115,66 @@ def test_the_health_probe_host_is_allowed():
 def test_web_runs_gunicorn_with_its_config_file():
     assert "--config gunicorn.conf.py" in make_recipe("web")[0]
     assert (ROOT / "gunicorn.conf.py").exists()
+
+
+GUNICORN_PROBE = """
+import json
+from gunicorn.app.base import Application
+from gunicorn.config import Config
+
+app = Application.__new__(Application)
+app.cfg = Config()
+app.load_config_from_file("gunicorn.conf.py")
+print(json.dumps({name: getattr(app.cfg, name)
+                  for name in ("bind", "forwarded_allow_ips", "forwarder_headers")}))
+"""
+
+
+def gunicorn_config(**env: str) -> dict:
+    """gunicorn.conf.py as gunicorn itself reads it, with only ``env`` of its variables set."""
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("GUNICORN_BIND", "FORWARDED_ALLOW_IPS")
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", GUNICORN_PROBE], cwd=ROOT, env={**clean, **env},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_gunicorn_listens_only_where_the_proxy_reaches_it_and_trusts_only_the_proxies():
+    config = gunicorn_config()
+    assert config["bind"] == ["127.0.0.1:8000"]
+    assert config["forwarded_allow_ips"] == ["127.0.0.1/32"]
+    # No header may set SCRIPT_NAME or PATH_INFO, not even a trusted proxy's.
+    assert config["forwarder_headers"] == []
+    ranges = gunicorn_config(FORWARDED_ALLOW_IPS="127.0.0.1,172.30.57.0/24")
+    assert ranges["forwarded_allow_ips"] == ["127.0.0.1/32", "172.30.57.0/24"]
+
+
+def test_gunicorn_refuses_to_start_with_a_bad_proxy_list():
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    result = subprocess.run(
+        [gunicorn, "--check-config", "compsite.wsgi", "--config", "gunicorn.conf.py"],
+        cwd=ROOT, env={**os.environ, "FORWARDED_ALLOW_IPS": "*"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS='*' is not valid" in result.stdout + result.stderr
+
+
+def test_in_compose_gunicorn_is_not_published_and_only_the_network_is_trusted():
+    services = COMPOSE["services"]
+    assert "ports" not in services["web"]
+    web = services["web"]["environment"]
+    subnets = [config["subnet"] for config in COMPOSE["networks"]["default"]["ipam"]["config"]]
+    assert web["FORWARDED_ALLOW_IPS"].split(",") == subnets
+    assert web["GUNICORN_BIND"].endswith(":8000")
+    proxy = services["proxy"]
+    assert proxy["ports"] == ["8443:8443"]
+    assert proxy["image"].startswith("caddy:2.6")  # the version the proxy tests run
+    assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert "/etc/caddy/Caddyfile" in command("proxy")
+    assert proxy["environment"]["PROXY_UPSTREAM"] == "web:8000"
+    assert proxy["environment"]["PROXY_ADDRESS"] == web["SITE_URL"]

@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 VARIABLES = [
     "DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL", "ALLOWED_HOSTS",
-    "DEFAULT_FROM_EMAIL", "VOTE_RATE", "SIGNUP_RATE", "NEWSLETTER_SCHEDULE",
+    "DEFAULT_FROM_EMAIL", "VOTE_RATE", "SIGNUP_RATE", "NEWSLETTER_SCHEDULE", "FORWARDED_ALLOW_IPS",
 ]  # fmt: skip
 
 PROBE = """
@@ -36,6 +36,7 @@ print(json.dumps({
     "signup_rate": settings.SIGNUP_RATE,
     "schedule": settings.NEWSLETTER_SCHEDULE,
     "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
+    "proxies": [str(network) for network in settings.FORWARDED_ALLOW_IPS],
 }))
 """
 
@@ -75,6 +76,12 @@ def test_embedded_default_with_debug_on():
         "0 8 * * 1",
     )
     assert config["ssl_redirect"] is False
+    assert config["proxies"] == ["127.0.0.1/32"]
+
+
+def test_trusted_proxies_are_addresses_and_ranges():
+    config = probe({"DEBUG": "1", "FORWARDED_ALLOW_IPS": "127.0.0.1, 172.30.0.0/24,::1"})
+    assert config["proxies"] == ["127.0.0.1/32", "172.30.0.0/24", "::1/128"]
 
 
 def test_postgres_and_redis_from_urls():
@@ -159,6 +166,9 @@ def test_manage_py_prints_one_clear_line():
         ("SIGNUP_RATE", "5 per minute"),
         ("NEWSLETTER_SCHEDULE", "every monday"),
         ("NEWSLETTER_SCHEDULE", "99 8 * * 1"),
+        ("FORWARDED_ALLOW_IPS", "*"),
+        ("FORWARDED_ALLOW_IPS", "10.0.0.1/8"),
+        ("FORWARDED_ALLOW_IPS", "proxy.internal"),
     ],
 )
 def test_bad_values_stop_start_up_naming_the_variable(name, value):

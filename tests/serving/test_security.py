@@ -3,12 +3,13 @@
 import os
 import subprocess
 import sys
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
-from compsite.ratelimits import client_ip
+from compsite.proxies import client_ip
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -109,10 +110,45 @@ def test_csrf_trusts_the_site_origin(settings):
     assert forged.status_code == 403
 
 
-def test_rate_limits_count_the_proxy_appended_address(rf, settings):
-    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
-    assert client_ip(request) == "203.0.113.7"
-    forged = rf.get("/", HTTP_X_FORWARDED_FOR="not-an-ip", REMOTE_ADDR="10.0.0.2")
-    assert client_ip(forged) == "10.0.0.2"
-    settings.SECURE_PROXY_SSL_HEADER = None
-    assert client_ip(request) == "10.0.0.2"
+def test_the_client_is_the_rightmost_forwarded_address_that_is_not_a_proxy(rf, settings):
+    settings.FORWARDED_ALLOW_IPS = (ip_network("127.0.0.1/32"), ip_network("10.9.0.0/24"))
+
+    def client(peer: str, forwarded: str | None = None) -> str:
+        headers = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": forwarded}
+        return client_ip(rf.get("/", REMOTE_ADDR=peer, **headers))
+
+    # Anybody but a proxy is who they are, whatever they write.
+    assert client("203.0.113.7", "6.6.6.6") == "203.0.113.7"
+    # Behind one proxy, and behind two: the first address from the right that is not ours.
+    assert client("127.0.0.1", "6.6.6.6, 203.0.113.7") == "203.0.113.7"
+    assert client("127.0.0.1", "6.6.6.6, 203.0.113.7, 10.9.0.5") == "203.0.113.7"
+    # A proxy's own request, or something no proxy of ours would write: the peer.
+    assert client("127.0.0.1") == "127.0.0.1"
+    assert client("127.0.0.1", "10.9.0.5") == "127.0.0.1"
+    assert client("127.0.0.1", "6.6.6.6, not-an-ip, 10.9.0.5") == "127.0.0.1"
+
+
+def test_forwarded_headers_count_only_from_a_proxy():
+    page = Client(headers={"x-forwarded-proto": "https"}, REMOTE_ADDR="127.0.0.2").get("/tools/")
+    assert page.status_code == 301
+    assert page.headers["Location"] == "https://testserver/tools/"
+    assert Client(headers={"x-forwarded-proto": "https"}).get("/tools/").status_code == 200
+
+
+def test_no_request_moves_the_addresses_a_page_prints(client):
+    from bs4 import BeautifulSoup
+
+    from compsite.urls_absolute import absolute
+    from tests.factories import ToolFactory, make_comparison
+
+    comparison = make_comparison(ToolFactory(slug="a3"), ToolFactory(slug="b3"))
+    address = comparison.get_absolute_url()
+    for prefix in ("/x", "//evil.example"):
+        page = client.get(address, SCRIPT_NAME=prefix)  # as a server passes the header on
+        assert page.status_code == 200
+        soup = BeautifulSoup(page.content, "html.parser")
+        assert soup.find("link", rel="canonical")["href"] == absolute(address)
+        assert soup.find("input", attrs={"name": "next"})["value"] == address
+        for tag in soup.find_all(href=True) + soup.find_all(action=True):
+            url = tag.get("href") or tag.get("action")
+            assert not url.startswith((prefix + "/", "//")), url
