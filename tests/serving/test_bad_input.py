@@ -162,3 +162,11 @@ def test_an_action_on_a_selection_that_names_no_rows_is_a_message_not_a_500(mode
     shown = [str(message) for message in response.context["messages"]]
     assert shown == ["That selection names no rows of this list: select again."]
     assert get_user_model().objects.count() == 1
+
+
+def test_a_bad_request_answers_with_the_sites_own_page(comparison):
+    response = stranger().get("/compare/", {"a": "\x00"})
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.h1.get_text() == "We couldn't read that request"
+    assert page.select_one("header.site-header a.brand")["href"] == "/"
