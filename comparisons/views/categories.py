@@ -24,7 +24,11 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The ranking and the comparisons, each a list with its own pages (``?page=``,
     ``?comparisons_page=``)."""
     category = get_object_or_404(Category, slug=slug)
-    ranking = page_of(request, Tool.objects.ranked_in(category))
+    ranking = page_of(
+        request,
+        Tool.objects.ranked_in(category),
+        count=Tool.objects.published().filter(category=category).count(),
+    )
     comparisons = Comparison.objects.published().in_category(category).latest_first().with_cards()
     context = {
         "category": category,
