@@ -289,6 +289,9 @@ def test_every_printed_link_is_canonical(client, catalogue):
 
 # --- Query counts ---------------------------------------------------------------------------
 
+# comparisons.search.tool_suggestions(): names by prefix, then the search's tools, comparisons
+# (and their entries) and categories.
+SUGGESTIONS = 5
 PAGE_QUERIES = {
     "/": 6,  # latest: comparisons, entries, tools; trending: comparisons, entries; categories
     "/tools/": 3,  # count, tools, pricing tiers
@@ -305,10 +308,9 @@ PAGE_QUERIES = {
     # a generated pair: no stored comparison, no old address; tools, tiers, scorecards; related
     "/compare/claude-vs-le-chat/": 6,
     "/compare/": 0,
-    # each name: the suggestions (prefixes; search: tools, comparisons, their entries, categories)
-    "/compare/?a=smolvlm2&b=claude": 10,
-    "/compare/?a=sm&b=qwen": 10,  # "did you mean" for the first
-    "/compare/suggest/?q=sm": 5,
+    "/compare/suggest/?q=sm": SUGGESTIONS,
+    "/compare/?a=smolvlm2&b=claude": 2 * SUGGESTIONS,  # each name's suggestions, nothing else
+    "/compare/?a=sm&b=qwen": 2 * SUGGESTIONS,  # "did you mean" for the first
 }
 STATUS = {"/compare/?a=smolvlm2&b=claude": 302}
 
