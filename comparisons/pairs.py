@@ -6,6 +6,8 @@ generated pair is stored as a ``Comparison`` only when its first vote arrives.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from comparisons.models import (
     comparison_slug,
     comparison_title,
 )
+from comparisons.search import clean_query, tool_suggestions
 
 
 def pair_tools(slug: str, tools=None) -> list[Tool] | None:
@@ -33,6 +36,38 @@ def pair_tools(slug: str, tools=None) -> list[Tool] | None:
 
 def pair_address(tools: list[Tool]) -> str:
     return comparison_slug([tool.slug for tool in tools])
+
+
+@dataclass
+class NamedTool:
+    """What a reader typed for one tool of a pair, and the published tools it may mean."""
+
+    typed: str
+    tool: Tool | None = None  # set when it is sure
+    candidates: list[Tool] = field(default_factory=list)  # when unsure: the best match first
+
+
+def tool_named(typed: str | None) -> NamedTool:
+    """Resolve a typed name. Sure: the one tool with that slug or name (whatever the case), else
+    the one tool whose name starts with it, else the only match. Otherwise the matches are
+    candidates for the reader to choose from, the best first."""
+    text = clean_query(typed)
+    named = NamedTool(text)
+    if not text:
+        return named
+    found = tool_suggestions(text)
+    folded = text.casefold()
+    exact = [tool for tool in found if tool.slug == text.lower()] or [
+        tool for tool in found if tool.name.casefold() == folded
+    ]
+    prefixed = [tool for tool in found if tool.name.casefold().startswith(folded)]
+    for sure in (exact, [] if exact else prefixed, found):
+        if len(sure) == 1:
+            named.tool = sure[0]
+            return named
+    # Several tools share the name, or start with the text, or only come close to it.
+    named.candidates = exact or found
+    return named
 
 
 def generated_comparison_get_or_create(tools: list[Tool]) -> Comparison:

@@ -3,13 +3,15 @@ from django.views.decorators.http import require_safe
 
 from comparisons.sharing import views as sharing
 from comparisons.sharing.feeds import CategoryComparisonFeed, ComparisonFeed
-from comparisons.views import categories, comparison, home, search, tools
+from comparisons.views import categories, comparison, home, picker, search, tools
 
 app_name = "comparisons"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("compare/", comparison.pick, name="pick"),
+    path("compare/", picker.pick, name="pick"),
+    # Before the comparison pattern: "suggest" has no "-vs-", so it was never a comparison.
+    path("compare/suggest/", picker.suggest, name="suggest"),
     path("compare/<slug:slug>/", comparison.comparison_detail, name="detail"),
     path("compare/<slug:slug>/vote/", comparison.vote, name="vote"),
     # Slugs never contain a dot, so "<slug>.json" cannot be mistaken for a page address.

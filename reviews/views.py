@@ -1,10 +1,11 @@
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from comparisons.views.pagination import page_of
 from reviews.models import Reviewer, Scorecard
+
+HISTORY_PAGE_SIZE = 20  # verdicts carry their quotes: a shorter page than an index's
 
 
 @require_safe
@@ -15,11 +16,12 @@ def reviewer_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    history = Scorecard.objects.filter(tool__is_published=True).select_related("tool__category")
-    reviewer = get_object_or_404(
-        Reviewer.objects.with_ship_counts().prefetch_related(
-            Prefetch("scorecards", queryset=history.order_by("-updated_at"), to_attr="history")
-        ),
-        slug=slug,
+    """The reviewer and a page of their verdicts, newest first (``?page=``)."""
+    reviewer = get_object_or_404(Reviewer.objects.with_ship_counts(), slug=slug)
+    history = (
+        Scorecard.objects.filter(reviewer=reviewer, tool__is_published=True)
+        .select_related("tool__category")
+        .order_by("-updated_at", "-id")
     )
-    return render(request, "reviews/reviewer_detail.html", {"reviewer": reviewer})
+    context = {"reviewer": reviewer, "history": page_of(request, history, HISTORY_PAGE_SIZE)}
+    return render(request, "reviews/reviewer_detail.html", context)

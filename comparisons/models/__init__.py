@@ -8,7 +8,7 @@ from comparisons.models.comparisons import (
     comparison_slug,
     comparison_title,
 )
-from comparisons.models.tools import Category, PricingTier, Tool, ToolQuerySet
+from comparisons.models.tools import Category, PricingTier, RankedTool, Tool, ToolQuerySet
 from comparisons.models.votes import Vote
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "ComparisonEntry",
     "ComparisonRedirect",
     "PricingTier",
+    "RankedTool",
     "Tool",
     "ToolQuerySet",
     "Vote",

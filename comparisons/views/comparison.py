@@ -163,19 +163,3 @@ def _refuse(
     }
     template = "comparisons/vote_block.html" if request.htmx else "comparisons/vote_problem.html"
     return render(request, template, context, status=status)
-
-
-@require_safe
-def pick(request: HttpRequest) -> HttpResponse:
-    """The "compare any two" form: send the reader to the pair's canonical address."""
-    chosen = [request.GET.get("a", ""), request.GET.get("b", "")]
-    problem = ""
-    if any(chosen):
-        if chosen[0] == chosen[1]:
-            problem = "Pick two different tools."
-        elif (tools := pair_tools(f"{chosen[0]}-vs-{chosen[1]}")) is None:
-            problem = "Pick two tools from the lists."
-        else:
-            return redirect(f"/compare/{pair_address(tools)}/")
-    context = {"picker_tools": Tool.objects.for_picker(), "chosen": chosen, "problem": problem}
-    return render(request, "comparisons/pick.html", context, status=400 if problem else 200)

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from comparisons.models import Comparison, Tool
-from comparisons.views.pagination import page_of
+from comparisons.views.pagination import CARDS_PAGE_SIZE, page_of
 from compsite import pagecache
 
 ALTERNATIVES = 6
@@ -26,11 +26,14 @@ def tool_list(request: HttpRequest) -> HttpResponse:
     name=lambda slug: f"tool:{slug}", versions=lambda slug: [pagecache.CONTENT, "votes"]
 )
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The tool's profile; its comparisons have pages of their own (``?comparisons_page=``)."""
     tool = get_object_or_404(Tool.objects.published().with_profile(), slug=slug)
+    comparisons = Comparison.objects.published().with_tool(tool).latest_first().with_cards()
     context = {
         "tool": tool,
-        "comparisons": Comparison.objects.published().with_tool(tool).latest_first().with_cards(),
+        "comparisons_page": page_of(
+            request, comparisons, per_page=CARDS_PAGE_SIZE, param="comparisons_page"
+        ),
         "alternatives": tool.alternatives()[:ALTERNATIVES],
-        "picker_tools": Tool.objects.for_picker(),
     }
     return render(request, "comparisons/tool_detail.html", context)

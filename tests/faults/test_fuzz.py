@@ -130,6 +130,7 @@ def test_any_pair_and_the_picker_with_anything(site, slug, a, b):
     for path in (f"/compare/{slug}/", f"/compare/{slug}.json", f"/compare/{slug}/share.png"):
         assert client.get(path).status_code < 500, path
     assert client.get("/compare/", {"a": a, "b": b}).status_code < 500
+    assert client.get("/compare/suggest/", {"q": a}).status_code < 500
     assert state() == before
 
 

@@ -1,0 +1,84 @@
+"""'Compare any two': the combobox's suggestions and the page that resolves typed names.
+
+The picker never lists the catalogue. With JavaScript each box asks ``/compare/suggest/?q=`` for
+at most ten tools as the reader types; without it the form sends the two names as typed to
+``/compare/``, which goes to the pair when it is sure of both and asks "did you mean" otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from comparisons.models import Tool
+from comparisons.pairs import NamedTool, pair_address, tool_named
+from comparisons.search import tool_suggestions
+
+SUGGESTIONS = 10
+
+
+@require_safe
+def suggest(request: HttpRequest) -> HttpResponse:
+    """The combobox's options for ``?q=``: at most ten ``<li role="option">``.
+
+    The answer depends on the query alone (no cookie, no token, nothing per visitor or per box),
+    so a shared cache may keep it; the script gives the options their ids.
+    """
+    tools = tool_suggestions(request.GET.get("q", ""), limit=SUGGESTIONS)
+    response = HttpResponse(render_to_string("comparisons/_suggestions.html", {"tools": tools}))
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@dataclass
+class Field:
+    """One box of the form as the pick page shows it again: sure, to choose among, or to retype."""
+
+    name: str
+    label: str
+    named: NamedTool
+    problem: str = ""
+
+    @property
+    def tool(self) -> Tool | None:
+        return self.named.tool
+
+    @property
+    def candidates(self) -> list[Tool]:
+        return self.named.candidates
+
+
+LABELS = {"a": "First tool", "b": "Second tool"}
+
+
+@require_safe
+def pick(request: HttpRequest) -> HttpResponse:
+    """Resolve the two typed names (or slugs, as the combobox sends them) and go to the pair."""
+    typed = {name: request.GET.get(name, "") for name in LABELS}
+    if not any(text.strip() for text in typed.values()):
+        return render(request, "comparisons/pick.html", {})
+    fields = [Field(name, label, tool_named(typed[name])) for name, label in LABELS.items()]
+    first, second = fields
+    if first.tool and second.tool:
+        if first.tool.pk != second.tool.pk:
+            address = pair_address([first.tool, second.tool])
+            return redirect(reverse("comparisons:detail", args=[address]))
+        second.named = NamedTool(second.named.typed)
+        second.problem = f"You picked {first.tool.name} twice: pick a different second tool."
+    for field in fields:
+        if field.problem or field.tool or field.candidates:
+            continue
+        if field.named.typed:
+            field.problem = f"No tool matches “{field.named.typed}”. Check the spelling."
+        else:
+            field.problem = f"Type a name for the {field.label.lower()}."
+    problems = [field.problem for field in fields if field.problem]
+    context = {"fields": fields, "problems": problems}
+    response = render(request, "comparisons/pick.html", context, status=400 if problems else 200)
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
