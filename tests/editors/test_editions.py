@@ -195,7 +195,10 @@ def test_hold_and_release(eager, editor_client, editor, edition, readers, mailou
 
 def sending_edition(edition: Edition) -> Edition:
     Edition.objects.filter(pk=edition.pk).update(
-        status=Edition.Status.SENDING, number=1, send_started_at=timezone.now()
+        status=Edition.Status.SENDING,
+        number=1,
+        send_started_at=timezone.now(),
+        deliveries_recorded_at=timezone.now(),
     )
     statuses = ["sent"] * 3 + ["failed"] + ["pending"] * 2
     for status in statuses:
