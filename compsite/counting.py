@@ -59,8 +59,14 @@ def planned_rows(queryset: QuerySet) -> int | None:
     to ask (any database but Postgres)."""
     if connections[queryset.db].vendor != "postgresql":
         return None
-    plan = json.loads(queryset.order_by().explain(format="json"))
-    return max(int(plan[0]["Plan"]["Plan Rows"]), 0)
+    if queryset.query.is_empty():
+        return 0
+    # Django sends nothing for a query it knows matches nothing (an ``__in`` an empty list):
+    # there is no plan then, and no rows.
+    explained = queryset.order_by().explain(format="json")
+    if not explained:
+        return 0
+    return max(int(json.loads(explained)[0]["Plan"]["Plan Rows"]), 0)
 
 
 def tally(queryset: QuerySet, *, exact_up_to: int | None = None) -> Tally:

@@ -52,6 +52,9 @@ from newsletter.models import (
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
+# Recording at least this many deliveries at once refreshes the table's statistics
+# (``_analyze_deliveries`` says why).
+ANALYZE_AFTER = 10_000
 FIRST_EDITION_SIZE = 5
 # A pending delivery whose batch task was enqueued longer ago than this has lost its task (the
 # broker redelivers an unfinished task after CELERY_BROKER_TRANSPORT_OPTIONS' visibility timeout,
@@ -392,12 +395,30 @@ def edition_start(*, edition_id: int) -> SendPlan:
     # Outside the edition's lock: recording a million rows takes a while, and an editor's hold
     # meanwhile must not wait for it (each batch checks the status before it sends).
     with transaction.atomic():
-        _record_deliveries(edition_id, comparisons)
+        added = _record_deliveries(edition_id, comparisons)
         Edition.objects.filter(pk=edition_id, deliveries_recorded_at__isnull=True).update(
             deliveries_recorded_at=timezone.now()
         )
+    if added >= ANALYZE_AFTER:
+        _analyze_deliveries()
     plan.recipients = Delivery.objects.filter(edition_id=edition_id).count()
     return plan
+
+
+def _analyze_deliveries() -> None:
+    """Fresh statistics for the deliveries table, after recording many rows at once.
+
+    Until autovacuum gets to it, Postgres' statistics know nothing of the new edition, so it
+    guesses that the edition has one delivery and may read its pending ones through the index
+    on ``edition_id`` alone and sort them, every one of them, for each batch of 100: a send to a
+    million subscribers would then spend hours reading its own batches. Measured, the statistics
+    send each batch's read down (edition, status, id). ANALYZE samples the table (about a
+    second at ten million rows) and blocks neither reads nor writes.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(Delivery._meta.db_table)}")
 
 
 def _edition_open(edition_id: int) -> tuple[SendPlan, list[Comparison]]:

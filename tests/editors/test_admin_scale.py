@@ -422,3 +422,10 @@ def test_the_date_filter_on_votes_keeps_working(editor_client):
     )
     rows = BeautifulSoup(response.content, "html.parser").select("#result_list tbody tr")
     assert len(rows) == 1
+
+
+def test_a_search_that_can_match_nothing_is_counted_as_nothing(editor_client):
+    # No comparison or tool holds the word: Django sends no query for the votes at all.
+    response = editor_client.get("/admin/comparisons/vote/", {"q": "0"})
+    assert response.status_code == 200
+    assert tally(Vote.objects.filter(pk__in=[])) == Tally(0)

@@ -235,3 +235,20 @@ def test_the_migration_fills_in_what_editions_sent_before_it_lack():
     assert edition.delivery_counts == {"total": 3, "sent": 2, "failed": 1, "skipped": 0}
     draft.refresh_from_db()
     assert (draft.deliveries_recorded_at, draft.delivery_counts) == (None, None)
+
+
+def test_a_large_recording_refreshes_the_statistics_the_batches_are_planned_on(monkeypatch):
+    from compsite.counting import planned_rows
+
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 50)
+    SubscriberFactory.create_batch(20)
+    small = new_edition()
+    services.edition_start(edition_id=small.pk)  # 20 rows: below the threshold
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE newsletter_delivery")
+    SubscriberFactory.create_batch(60)
+    large = new_edition()
+    # Before: the statistics have never heard of the new edition.
+    assert planned_rows(Delivery.objects.filter(edition=large)) <= 1
+    services.edition_start(edition_id=large.pk)
+    assert planned_rows(Delivery.objects.filter(edition=large)) == 80
