@@ -286,7 +286,7 @@ class SendPlan:
     reason: str = ""
     # Send now (``edition_send_now``) leaves recording the deliveries to the worker: it says who
     # the edition goes to as counted (or, for a large list, estimated) when the editor asked, and
-    # whether the start reached the broker (if not, the sweep starts it).
+    # whether the start reached the broker (if not, the edition is a draft again).
     audience: Tally | None = None
     queued: bool = False
 
@@ -479,16 +479,15 @@ def edition_finish(*, edition_id: int) -> bool:
     call did it. The counts by status are kept on the edition (``Edition.delivery_counts``), so
     that its page and the list read them instead of counting its deliveries again."""
     pending = Delivery.objects.filter(edition_id=edition_id, status=Delivery.Status.PENDING)
-    if pending.exists():
-        return False
+    finishing = Edition.objects.filter(
+        pk=edition_id, status=Edition.Status.SENDING, deliveries_recorded_at__isnull=False
+    )
+    if pending.exists() or not finishing.exists():
+        return False  # not done yet, or done already (a batch delivered twice): nothing to count
     counts = SendProgress.counted(Delivery.objects.filter(edition_id=edition_id)).as_dict()
     # A retry of failed deliveries finishes an edition again: it keeps the first time it was sent.
     return bool(
-        Edition.objects.filter(
-            pk=edition_id, status=Edition.Status.SENDING, deliveries_recorded_at__isnull=False
-        )
-        .exclude(Exists(pending))
-        .update(
+        finishing.exclude(Exists(pending)).update(
             status=Edition.Status.SENT,
             sent_at=Coalesce(F("sent_at"), timezone.now()),
             delivery_counts=counts,
