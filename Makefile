@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aitv
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help run test lint format bench bench-admin clean deploy-prepare web worker beat chromium
+.PHONY: help run test lint format bench clean deploy-prepare web worker beat chromium
 
 help:
 	@echo "make run    serve the site on http://127.0.0.1:8000 (SQLite, DEBUG on, demo content)"
@@ -71,6 +71,7 @@ bench: $(VENV)/.synced
 
 # The admin at directory scale (not part of `make bench`): loads 10 million votes and deliveries
 # and a million subscribers into a database of its own, writes bench/ADMIN.md, drops it.
+.PHONY: bench-admin
 bench-admin: $(VENV)/.synced
 	$(PY) -m bench.admin
 
