@@ -80,6 +80,12 @@ bench: $(VENV)/.synced
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo -n apt-get install -y -qq wrk; fi; }
 	$(PY) -m bench.run
 
+# The admin at directory scale (not part of `make bench`): loads 10 million votes and deliveries
+# and a million subscribers into a database of its own, writes bench/ADMIN.md, drops it.
+.PHONY: bench-admin
+bench-admin: $(VENV)/.synced
+	$(PY) -m bench.admin
+
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -9,27 +9,41 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import mailers
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import is_psycopg3
-from django.db.models import F, Max, Q
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comparisons.models import Category, Comparison
 from compsite import redis_budget
+from compsite.counting import Tally, tally
 from newsletter import emails
 from newsletter.models import (
     CONFIRMATION_RESEND_AFTER,
     Delivery,
     Edition,
     EditionItem,
+    SendProgress,
     Subscriber,
     normalise_email,
     week_start,
@@ -38,6 +52,9 @@ from newsletter.models import (
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
+# Recording at least this many deliveries at once refreshes the table's statistics
+# (``_analyze_deliveries`` says why).
+ANALYZE_AFTER = 10_000
 FIRST_EDITION_SIZE = 5
 # A pending delivery whose batch task was enqueued longer ago than this has lost its task (the
 # broker redelivers an unfinished task after CELERY_BROKER_TRANSPORT_OPTIONS' visibility timeout,
@@ -261,31 +278,102 @@ def edition_prepare(*, when: datetime.datetime | None = None) -> tuple[Edition, 
 
 @dataclass
 class SendPlan:
+    """What starting a send did: the edition, how many comparisons and recipients, or why not."""
+
     edition: Edition
     comparisons: int = 0
     recipients: int = 0
-    batches: list[list[int]] = field(default_factory=list)
     reason: str = ""
+    # Send now (``edition_send_now``) leaves recording the deliveries to the worker: it says who
+    # the edition goes to as counted (or, for a large list, estimated) when the editor asked, and
+    # whether the start reached the broker (if not, the edition is a draft again).
+    audience: Tally | None = None
+    queued: bool = False
 
     @property
     def started(self) -> bool:
         return not self.reason
 
+    @property
+    def batches(self) -> Iterator[list[int]]:
+        """The edition's pending deliveries, a batch at a time, read as they are consumed."""
+        if not self.started:
+            return iter(())
+        return pending_batches(
+            Delivery.objects.filter(edition_id=self.edition.pk, status=Delivery.Status.PENDING)
+        )
+
+
+def pending_batches(deliveries, size: int = BATCH_SIZE) -> Iterator[list[int]]:
+    """The ids of ``deliveries`` in id order, ``size`` at a time.
+
+    Each batch is a query of its own that starts after the last id of the one before (on the
+    (edition, status, id) index for an edition's pending deliveries), so however many there are,
+    no more than one batch of ids is held at once. Rows that stop matching meanwhile (sent by a
+    worker already) are simply not in a later batch.
+    """
+    ids = deliveries.order_by("pk").values_list("pk", flat=True)
+    last = 0
+    while True:
+        batch = list(ids.filter(pk__gt=last)[:size])
+        if batch:
+            yield batch
+        if len(batch) < size:
+            return
+        last = batch[-1]
+
 
 def _recipients(comparisons: list[Comparison]):
-    """Confirmed subscribers with no interests, or with one among these comparisons' categories."""
+    """Confirmed subscribers with no interests, or with one among these comparisons' categories.
+
+    Written with EXISTS rather than a join, so that each subscriber is one row without DISTINCT:
+    the query feeds ``_record_deliveries`` and counts as it is.
+    """
     categories = {
         tool.category_id for comparison in comparisons for tool in comparison.ordered_tools
     }
-    return (
-        Subscriber.objects.confirmed()
-        .filter(Q(interests__isnull=True) | Q(interests__in=categories))
-        .distinct()
+    interests = Subscriber.interests.through.objects.filter(subscriber_id=OuterRef("pk"))
+    return Subscriber.objects.confirmed().filter(
+        ~Exists(interests) | Exists(interests.filter(category_id__in=categories))
     )
 
 
-def _recipient_ids(comparisons: list[Comparison]) -> list[int]:
-    return list(_recipients(comparisons).order_by("pk").values_list("pk", flat=True))
+def _record_deliveries(edition_id: int, comparisons: list[Comparison]) -> int:
+    """One pending delivery per recipient who has none yet, in one ``INSERT … SELECT``.
+
+    The recipients never pass through Python (a million of them are a million rows Postgres
+    copies from one table to another), and the unique (edition, subscriber) constraint skips
+    the ones recorded before (``ON CONFLICT DO NOTHING``). Returns how many were added.
+    """
+    rows = (
+        _recipients(comparisons)
+        .order_by("pk")
+        .annotate(
+            delivery_edition=Value(edition_id, output_field=BigIntegerField()),
+            delivery_subscriber=F("pk"),
+            delivery_status=Value(Delivery.Status.PENDING, output_field=CharField()),
+            delivery_attempts=Value(0, output_field=IntegerField()),
+            delivery_error=Value("", output_field=TextField()),
+            delivery_created=Value(timezone.now(), output_field=DateTimeField()),
+        )
+        .values_list(
+            "delivery_edition",
+            "delivery_subscriber",
+            "delivery_status",
+            "delivery_attempts",
+            "delivery_error",
+            "delivery_created",
+        )
+    )
+    select, params = rows.query.get_compiler(connection=connection).as_sql()
+    fields = ["edition", "subscriber", "status", "attempts", "error", "created_at"]
+    columns = ", ".join(
+        connection.ops.quote_name(Delivery._meta.get_field(name).column) for name in fields
+    )
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select} ON CONFLICT DO NOTHING", params)
+        return max(cursor.rowcount, 0)
 
 
 def _number_edition(edition: Edition) -> None:
@@ -294,15 +382,50 @@ def _number_edition(edition: Edition) -> None:
 
 
 def edition_start(*, edition_id: int) -> SendPlan:
-    """Move an edition to "sending", record one delivery per recipient, plan the batches.
+    """Move an edition to "sending" and record one delivery per recipient (the worker's part).
 
-    Safe to call again at any point (a second beat, a re-run of the command): it adds deliveries
-    for subscribers confirmed since, and plans every delivery still pending. Sending them twice
-    is prevented by the claim in ``deliveries_send``, not here.
+    Safe to call again at any point (a second beat, a re-run of the command, the sweep): it adds
+    deliveries for subscribers confirmed since. ``plan.batches`` then reads the pending ones a
+    batch at a time for ``edition_dispatch``. Sending them twice is prevented by the claim in
+    ``deliveries_send``, not here.
     """
+    plan, comparisons = _edition_open(edition_id)
+    if not plan.started:
+        return plan
+    # Outside the edition's lock: recording a million rows takes a while, and an editor's hold
+    # meanwhile must not wait for it (each batch checks the status before it sends).
+    with transaction.atomic():
+        added = _record_deliveries(edition_id, comparisons)
+        Edition.objects.filter(pk=edition_id, deliveries_recorded_at__isnull=True).update(
+            deliveries_recorded_at=timezone.now()
+        )
+    if added >= ANALYZE_AFTER:
+        _analyze_deliveries()
+    plan.recipients = Delivery.objects.filter(edition_id=edition_id).count()
+    return plan
+
+
+def _analyze_deliveries() -> None:
+    """Fresh statistics for the deliveries table, after recording many rows at once.
+
+    Until autovacuum gets to it, Postgres' statistics know nothing of the new edition, so it
+    guesses that the edition has one delivery and may read its pending ones through the index
+    on ``edition_id`` alone and sort them, every one of them, for each batch of 100: a send to a
+    million subscribers would then spend hours reading its own batches. Measured, the statistics
+    send each batch's read down (edition, status, id). ANALYZE samples the table (about a
+    second at ten million rows) and blocks neither reads nor writes.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(Delivery._meta.db_table)}")
+
+
+def _edition_open(edition_id: int) -> tuple[SendPlan, list[Comparison]]:
+    """Check the edition can go out and move a draft to "sending" with the next number."""
     for attempt in range(3):
         try:
-            return _edition_start(edition_id)
+            return _edition_open_once(edition_id)
         except IntegrityError:
             # Two editions numbered at the same moment: the loser takes the next number.
             if attempt == 2:
@@ -310,48 +433,37 @@ def edition_start(*, edition_id: int) -> SendPlan:
     raise AssertionError("unreachable")
 
 
-def _edition_start(edition_id: int) -> SendPlan:
+def _edition_open_once(edition_id: int) -> tuple[SendPlan, list[Comparison]]:
     now = timezone.now()
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition_id)
         plan = SendPlan(edition=edition)
         if edition.status == Edition.Status.HELD:
             plan.reason = "it is held by the editors"
-            return plan
+            return plan, []
         if edition.status == Edition.Status.SENT:
             plan.reason = "it has already been sent"
-            return plan
+            return plan, []
         comparisons = Edition.objects.with_contents().get(pk=edition_id).ordered_comparisons
         plan.comparisons = len(comparisons)
         if not comparisons:
             plan.reason = "it holds no comparisons"
-            return plan
+            return plan, []
         if edition.status == Edition.Status.DRAFT:
             if edition.number is None:
                 _number_edition(edition)
             edition.status = Edition.Status.SENDING
             edition.send_started_at = edition.send_started_at or now
             edition.save(update_fields=["number", "status", "send_started_at", "updated_at"])
-        Delivery.objects.bulk_create(
-            (
-                Delivery(edition=edition, subscriber_id=subscriber_id)
-                for subscriber_id in _recipient_ids(comparisons)
-            ),
-            batch_size=1000,
-            ignore_conflicts=True,
-        )
-        plan.recipients = edition.deliveries.count()
-        pending = list(
-            edition.deliveries.filter(status=Delivery.Status.PENDING)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-    plan.batches = [pending[i : i + BATCH_SIZE] for i in range(0, len(pending), BATCH_SIZE)]
-    return plan
+    return plan, comparisons
 
 
-def edition_dispatch(*, edition_id: int, batches: list[list[int]]) -> int:
-    """Enqueue one task per batch. Returns how many were handed to the broker."""
+def edition_dispatch(*, edition_id: int, batches: Iterable[list[int]]) -> int:
+    """Enqueue one task per batch. Returns how many were handed to the broker.
+
+    ``batches`` may be lazy (``SendPlan.batches``): each batch is marked and enqueued before the
+    next one is read.
+    """
     from newsletter.tasks import send_batch
 
     queued = 0
@@ -363,13 +475,22 @@ def edition_dispatch(*, edition_id: int, batches: list[list[int]]) -> int:
 
 
 def edition_finish(*, edition_id: int) -> bool:
-    """Mark the edition sent once no delivery is pending. True when this call did it."""
-    if Delivery.objects.filter(edition_id=edition_id, status=Delivery.Status.PENDING).exists():
-        return False
+    """Mark the edition sent once its deliveries are recorded and none is pending. True when this
+    call did it. The counts by status are kept on the edition (``Edition.delivery_counts``), so
+    that its page and the list read them instead of counting its deliveries again."""
+    pending = Delivery.objects.filter(edition_id=edition_id, status=Delivery.Status.PENDING)
+    finishing = Edition.objects.filter(
+        pk=edition_id, status=Edition.Status.SENDING, deliveries_recorded_at__isnull=False
+    )
+    if pending.exists() or not finishing.exists():
+        return False  # not done yet, or done already (a batch delivered twice): nothing to count
+    counts = SendProgress.counted(Delivery.objects.filter(edition_id=edition_id)).as_dict()
     # A retry of failed deliveries finishes an edition again: it keeps the first time it was sent.
     return bool(
-        Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING).update(
-            status=Edition.Status.SENT, sent_at=Coalesce(F("sent_at"), timezone.now())
+        finishing.exclude(Exists(pending)).update(
+            status=Edition.Status.SENT,
+            sent_at=Coalesce(F("sent_at"), timezone.now()),
+            delivery_counts=counts,
         )
     )
 
@@ -723,12 +844,13 @@ class SweepResult:
     confirmations: int = 0
     batches: int = 0
     finished: int = 0
+    starts: int = 0
 
 
 def newsletter_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
-    """Pick up what an outage dropped: sign-ups never settled, unsent confirmations, batches
-    whose task was lost."""
-    from newsletter.tasks import send_confirmation, settle_sign_up
+    """Pick up what an outage dropped: sign-ups never settled, unsent confirmations, sends whose
+    start task was lost, batches whose task was lost."""
+    from newsletter.tasks import send_confirmation, send_edition, settle_sign_up
 
     now = now or timezone.now()
     result = SweepResult()
@@ -744,17 +866,17 @@ def newsletter_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         result.confirmations += enqueue(send_confirmation, subscriber_id)
 
     stale = now - LOST_TASK_AFTER
-    for edition_id in Edition.objects.filter(status=Edition.Status.SENDING).values_list(
-        "pk", flat=True
-    ):
-        lost = list(
-            Delivery.objects.filter(edition_id=edition_id, status=Delivery.Status.PENDING)
-            .filter(Q(queued_at__lt=stale) | Q(queued_at__isnull=True, created_at__lt=stale))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        batches = [lost[i : i + BATCH_SIZE] for i in range(0, len(lost), BATCH_SIZE)]
-        result.batches += edition_dispatch(edition_id=edition_id, batches=batches)
+    sending = Edition.objects.filter(status=Edition.Status.SENDING)
+    # Sent now from the admin, and its start task never ran: start it again.
+    for edition_id in sending.filter(
+        deliveries_recorded_at__isnull=True, send_started_at__lt=stale
+    ).values_list("pk", flat=True):
+        result.starts += enqueue(send_edition, edition_id)
+    for edition_id in sending.values_list("pk", flat=True):
+        lost = Delivery.objects.filter(
+            edition_id=edition_id, status=Delivery.Status.PENDING
+        ).filter(Q(queued_at__lt=stale) | Q(queued_at__isnull=True, created_at__lt=stale))
+        result.batches += edition_dispatch(edition_id=edition_id, batches=pending_batches(lost))
         result.finished += edition_finish(edition_id=edition_id)
     return result
 
@@ -806,26 +928,42 @@ def edition_problems(*, edition: Edition) -> list[str]:
     return problems
 
 
-def edition_audience(*, edition: Edition) -> int:
-    """How many subscribers it goes to: its deliveries once sending, else who would get it now."""
-    if edition.status in (Edition.Status.SENDING, Edition.Status.SENT):
-        return edition.deliveries.count()
-    return _recipients(edition.ordered_comparisons).count()
+def edition_audience(*, edition: Edition, progress: SendProgress | None = None) -> Tally:
+    """How many subscribers it goes to: its deliveries once they are recorded, else who would
+    get it now (needs ``with_contents()``), estimated when that is a large number."""
+    if edition.has_gone_out and edition.deliveries_recorded_at is not None:
+        return Tally((progress or edition.progress()).total)
+    return tally(_recipients(edition.ordered_comparisons))
 
 
 def edition_send_now(*, edition_id: int) -> SendPlan:
     """Start the send at once, as beat would; refused (``plan.reason``) while anything is wrong.
 
-    The batches go to the worker (run in this process when there is no broker); an edition
-    held, sent or resumed is handled by ``edition_start`` as for beat.
+    In the request only the edition changes: it is numbered and marked sending (or refused, as
+    by ``edition_start``), and the start is enqueued. The worker records the deliveries and
+    fans them out (``tasks.send_edition``), as for beat; with no broker (``make run``) that runs
+    here. When the broker cannot be reached the edition goes back to draft, as it was, and the
+    plan says so (``plan.queued`` false): nothing waits unseen.
     """
+    from newsletter.tasks import send_edition
+
     edition = Edition.objects.with_contents().get(pk=edition_id)
     if edition.status != Edition.Status.SENDING and (problems := edition_problems(edition=edition)):
         return SendPlan(edition=edition, reason=" ".join(problems))
-    plan = edition_start(edition_id=edition_id)
-    if plan.started:
-        edition_dispatch(edition_id=edition_id, batches=plan.batches)
-        edition_finish(edition_id=edition_id)
+    audience = edition_audience(edition=edition)
+    plan, _ = _edition_open(edition_id)
+    if not plan.started:
+        return plan
+    plan.audience = audience
+    plan.queued = enqueue(send_edition, edition_id)
+    if not plan.queued and edition.status == Edition.Status.DRAFT:
+        Edition.objects.filter(
+            pk=edition_id, status=Edition.Status.SENDING, deliveries_recorded_at__isnull=True
+        ).update(
+            status=Edition.Status.DRAFT,
+            number=edition.number,
+            send_started_at=edition.send_started_at,
+        )
     return plan
 
 
@@ -899,3 +1037,31 @@ def deliveries_retry(*, delivery_ids: Iterable[int]) -> list[int]:
         edition_dispatch(edition_id=edition_id, batches=batches)
         edition_finish(edition_id=edition_id)
     return [pk for pk, _ in rows]
+
+
+def edition_retry_failed(*, edition_id: int) -> int:
+    """Every failed delivery of an edition that went out sent again; how many. Set-based: one
+    UPDATE turns them back to pending, and they are enqueued a batch at a time, however many
+    failed (a mail server down for the whole send fails them all)."""
+    going_out = [Edition.Status.SENDING, Edition.Status.SENT]
+    with transaction.atomic():
+        edition = (
+            Edition.objects.select_for_update().filter(pk=edition_id, status__in=going_out).first()
+        )
+        if edition is None:
+            return 0  # held (its deliveries wait for the release), or never sent
+        # queued_at is cleared: these are the pending deliveries no batch task holds yet.
+        retried = Delivery.objects.filter(
+            edition_id=edition_id, status=Delivery.Status.FAILED
+        ).update(status=Delivery.Status.PENDING, queued_at=None)
+        if retried and edition.status == Edition.Status.SENT:
+            # The batch task sends only for an edition that is sending.
+            edition.status = Edition.Status.SENDING
+            edition.save(update_fields=["status", "updated_at"])
+    if retried:
+        waiting = Delivery.objects.filter(
+            edition_id=edition_id, status=Delivery.Status.PENDING, queued_at__isnull=True
+        )
+        edition_dispatch(edition_id=edition_id, batches=pending_batches(waiting))
+        edition_finish(edition_id=edition_id)
+    return retried

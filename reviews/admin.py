@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from compsite.counting import LargeListMixin
 from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin
 from reviews.models import Reviewer, Scorecard
 
@@ -23,7 +24,9 @@ class ReviewerAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Scorecard)
-class ScorecardAdmin(ListInputMixin, admin.ModelAdmin):
+class ScorecardAdmin(LargeListMixin, ListInputMixin, admin.ModelAdmin):
+    """A scorecard per reviewer and tool: 200,000 at 50,000 tools, so no full count."""
+
     list_display = ["tool", "reviewer", "verdict", "updated_at"]
     list_filter = ["verdict", "reviewer", "tool__category"]
     search_fields = ["tool__name", "reviewer__name", "quote"]

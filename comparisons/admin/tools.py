@@ -1,8 +1,23 @@
 from django.contrib import admin
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from comparisons.models import Category, PricingTier, Tool
+from compsite.counting import LargeListMixin
 from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin
 from reviews.models import Scorecard
+
+
+def _scorecards(**conditions) -> Coalesce:
+    """A tool's scorecards (those matching ``conditions``), counted by a subquery per row."""
+    counted = (
+        Scorecard.objects.filter(tool=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("tool")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 @admin.register(Category)
@@ -26,7 +41,7 @@ class ScorecardInline(admin.StackedInline):
 
 
 @admin.register(Tool)
-class ToolAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
+class ToolAdmin(LargeListMixin, ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     list_display = ["name", "category", "vendor", "entry", "panel", "scorecards", "is_published"]
     list_filter = ["category", "is_published"]
     search_fields = ["name", "vendor", "tagline"]
@@ -39,9 +54,15 @@ class ToolAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # Counting drops Meta.ordering (GROUP BY); the autocomplete pages need an order.
-        tools = super().get_queryset(request).with_panel_counts().order_by("name", "pk")
-        return tools.prefetch_related("pricing_tiers")
+        # The counts behind Panel ship % as a subquery per row, not ToolQuerySet's join: at 50,000
+        # tools the join grouped every scorecard before a page of 100 could be sorted out, and
+        # counting the list counted the groups. Postgres runs these for the page's rows only.
+        tools = (
+            super()
+            .get_queryset(request)
+            .annotate(ship_count=_scorecards(verdict="ship"), scorecard_count=_scorecards())
+        )
+        return tools.order_by("name", "pk").prefetch_related("pricing_tiers")
 
     @admin.display(description="Entry")
     def entry(self, tool: Tool) -> str:

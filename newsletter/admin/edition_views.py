@@ -72,17 +72,19 @@ def _urls(edition: Edition) -> dict[str, str]:
     }
 
 
-def progress_context(request: HttpRequest, edition: Edition) -> dict:
+def progress_context(request: HttpRequest, edition: Edition, progress=None) -> dict:
     failed = (
         edition.deliveries.filter(status=Delivery.Status.FAILED)
         .select_related("subscriber")
         .order_by("pk")
     )
     shown = list(failed[:FAILED_SHOWN])
-    progress = edition.progress()
+    progress = progress or edition.progress()
     return {
         "edition": edition,
         "progress": progress,
+        # Sent now from the admin, the worker has yet to record who it goes to.
+        "recording": edition.has_gone_out and edition.deliveries_recorded_at is None,
         # While it is sending the fragment asks for itself again every few seconds.
         "polling": edition.status == Edition.Status.SENDING,
         "failed_deliveries": shown,
@@ -97,14 +99,16 @@ def progress_context(request: HttpRequest, edition: Edition) -> dict:
 def panel_context(model_admin, request: HttpRequest, edition: Edition) -> dict:
     """What the change page shows above the form: status, problems, buttons, progress."""
     full = Edition.objects.with_contents().get(pk=edition.pk)
+    show_progress = edition.status != Edition.Status.DRAFT or edition.number is not None
+    progress = edition.progress() if show_progress else None
     return {
         "workflow": True,
         "can_change": model_admin.has_change_permission(request),
         "problems": services.edition_problems(edition=full),
-        "audience": services.edition_audience(edition=full),
+        "audience": services.edition_audience(edition=full, progress=progress),
         "next_send": services.edition_next_send_time(),
-        "show_progress": edition.status != Edition.Status.DRAFT or edition.number is not None,
-        **progress_context(request, edition),
+        "show_progress": show_progress,
+        **(progress_context(request, edition, progress) if show_progress else _urls(edition)),
     }
 
 
@@ -194,11 +198,21 @@ def send(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
         if not plan.started:
             model_admin.message_user(request, f"Not sent: {plan.reason}", messages.ERROR)
             return _back(edition)
-        model_admin.log_change(request, edition, f"Started the send: {plan.recipients} recipients.")
+        if not plan.queued:
+            model_admin.message_user(
+                request,
+                "Not sent: the worker could not be reached. It is still a draft: try again "
+                "shortly (it also goes out on schedule).",
+                messages.ERROR,
+            )
+            return _back(edition)
+        audience = plan.audience
+        model_admin.log_change(request, edition, f"Started the send: {audience} recipients.")
         model_admin.message_user(
             request,
-            f"Edition #{plan.edition.number} is on its way to {plan.recipients} "
-            f"subscriber{'s' * (plan.recipients != 1)}. The progress below updates itself.",
+            f"Edition #{plan.edition.number} is on its way to {audience} "
+            f"subscriber{'s' * (audience.value != 1)}. The worker records its deliveries and "
+            "sends them; the progress below updates itself.",
         )
         return _back(edition)
     if request.method not in ("GET", "HEAD"):
@@ -247,13 +261,12 @@ def retry(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
     edition = _edition(model_admin, request, edition_id, change=False)
     if not request.user.has_perm("newsletter.change_delivery"):
         raise PermissionDenied
-    failed = edition.deliveries.filter(status=Delivery.Status.FAILED).values_list("pk", flat=True)
-    queued = services.deliveries_retry(delivery_ids=list(failed))
+    queued = services.edition_retry_failed(edition_id=edition.pk)
     if queued:
-        model_admin.log_change(request, edition, f"Sent {len(queued)} failed deliveries again.")
+        model_admin.log_change(request, edition, f"Sent {queued} failed deliveries again.")
         model_admin.message_user(
             request,
-            f"Sending {len(queued)} failed deliver{'ies' if len(queued) != 1 else 'y'} again.",
+            f"Sending {queued:,} failed deliver{'ies' if queued != 1 else 'y'} again.",
         )
     else:
         model_admin.message_user(request, "Nothing to retry.", messages.WARNING)

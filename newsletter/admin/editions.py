@@ -1,12 +1,12 @@
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import path
 
 from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin, log_changes
 from newsletter import services
 from newsletter.admin import edition_views as views
-from newsletter.models import Edition, EditionItem
+from newsletter.models import Delivery, Edition, EditionItem, SendProgress
 
 
 class EditionItemInline(admin.TabularInline):
@@ -22,6 +22,33 @@ class EditionItemInline(admin.TabularInline):
     @admin.display(description="On the site")
     def on_site(self, item: EditionItem) -> str:
         return item.comparison.publication if item.comparison_id else "—"
+
+
+def with_progress(editions: list[Edition]) -> None:
+    """Give each edition its ``listed_progress``: a sent one's kept counts, the others' counted
+    together in one query (none when all of them are sent)."""
+    counting = [e for e in editions if not (e.status == Edition.Status.SENT and e.delivery_counts)]
+    counts: dict[int, dict[str, int]] = {edition.pk: {} for edition in counting}
+    if counting:
+        rows = (
+            Delivery.objects.filter(edition__in=counting)
+            .order_by()
+            .values_list("edition_id", "status")
+            .annotate(count=Count("pk"))
+        )
+        for edition_id, status, count in rows:
+            counts[edition_id][status] = count
+    for edition in editions:
+        if edition.pk not in counts:
+            edition.listed_progress = edition.progress()  # kept: no query
+            continue
+        by_status = counts[edition.pk]
+        edition.listed_progress = SendProgress(
+            total=sum(by_status.values()),
+            sent=by_status.get(Delivery.Status.SENT, 0),
+            failed=by_status.get(Delivery.Status.FAILED, 0),
+            skipped=by_status.get(Delivery.Status.SKIPPED, 0),
+        )
 
 
 @admin.register(Edition)
@@ -69,24 +96,25 @@ class EditionAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
-    def get_queryset(self, request):
-        counts = {
-            f"{status}_count": Count("deliveries", filter=Q(deliveries__status=status))
-            for status in ("sent", "pending", "failed")
-        }
-        return super().get_queryset(request).annotate(**counts)
+    # The deliveries by status: kept on a sent edition (Edition.delivery_counts), counted for the
+    # others in one query for the page (with_progress), never a join that groups every delivery
+    # of every edition.
+    def _progress(self, edition: Edition) -> SendProgress:
+        if not hasattr(edition, "listed_progress"):
+            with_progress([edition])
+        return edition.listed_progress
 
-    @admin.display(description="Sent", ordering="sent_count")
+    @admin.display(description="Sent")
     def sent(self, edition: Edition) -> int:
-        return edition.sent_count
+        return self._progress(edition).sent
 
-    @admin.display(description="Pending", ordering="pending_count")
+    @admin.display(description="Pending")
     def pending(self, edition: Edition) -> int:
-        return edition.pending_count
+        return self._progress(edition).pending
 
-    @admin.display(description="Failed", ordering="failed_count")
+    @admin.display(description="Failed")
     def failed(self, edition: Edition) -> int:
-        return edition.failed_count
+        return self._progress(edition).failed
 
     def view_on_site(self, edition: Edition):
         return edition.get_absolute_url() if edition.number else None
@@ -123,7 +151,11 @@ class EditionAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
             "next_send": services.edition_next_send_time(),
             "can_prepare": self.has_add_permission(request),
         }
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            with_progress(list(changelist.result_list))  # the rows the page then shows
+        return response
 
     # --- Actions on the list ------------------------------------------------------------------
 

@@ -195,7 +195,10 @@ def test_hold_and_release(eager, editor_client, editor, edition, readers, mailou
 
 def sending_edition(edition: Edition) -> Edition:
     Edition.objects.filter(pk=edition.pk).update(
-        status=Edition.Status.SENDING, number=1, send_started_at=timezone.now()
+        status=Edition.Status.SENDING,
+        number=1,
+        send_started_at=timezone.now(),
+        deliveries_recorded_at=timezone.now(),
     )
     statuses = ["sent"] * 3 + ["failed"] + ["pending"] * 2
     for status in statuses:
@@ -310,3 +313,66 @@ def test_an_edition_that_went_out_is_read_only_and_says_why(
     # The workflow that still applies stays: a test to oneself, and holding a send.
     assert soup.find("button", string="Send me a test")
     assert (soup.find("button", string="Hold") is not None) == (status == Edition.Status.SENDING)
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """The broker, replaced by a list of what was published; ``broker.up`` false refuses."""
+    from newsletter import services
+
+    class Broker(list):
+        up = True
+
+    published = Broker()
+
+    def publish(task, *args) -> bool:
+        if published.up:
+            published.append((task.name, args))
+        return published.up
+
+    monkeypatch.setattr(services, "enqueue", publish)
+    return published
+
+
+def test_send_now_numbers_it_and_queues_its_start_without_recording_in_the_request(
+    editor_client, editor, edition, broker
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from newsletter.tasks import send_edition
+
+    SubscriberFactory.create_batch(40)
+    with CaptureQueriesContext(connection) as captured:
+        response = editor_client.post(page_of(edition, "send/"), follow=True)
+    page = response.content.decode()
+    assert "Edition #1 is on its way to 40 subscribers." in page
+    assert "The worker is recording who it goes to" in page
+    assert broker == [("newsletter.send_edition", (edition.pk,))]
+    edition.refresh_from_db()
+    assert (edition.status, edition.number) == (Edition.Status.SENDING, 1)
+    assert edition.send_started_at is not None and edition.deliveries_recorded_at is None
+    assert not Delivery.objects.exists()
+    # Nothing in the request is per subscriber: no delivery written, no subscriber read.
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert not [q for q in sql if q.startswith('INSERT INTO "newsletter_delivery"')]
+    assert not [q for q in sql if q.startswith('SELECT "newsletter_subscriber"."id"')]
+    assert LogEntry.objects.filter(
+        object_id=str(edition.pk), user=editor, change_message="Started the send: 40 recipients."
+    ).exists()
+
+    # The worker's part: record, then a task per batch.
+    assert send_edition.run(edition.pk) == {"queued": 1, "recipients": 40}
+    assert Delivery.objects.count() == 40
+    assert [name for name, _ in broker[1:]] == ["newsletter.send_batch"]
+
+
+def test_send_now_with_the_worker_unreachable_leaves_it_a_draft(
+    editor_client, edition, readers, broker
+):
+    broker.up = False
+    response = editor_client.post(page_of(edition, "send/"), follow=True)
+    assert "Not sent: the worker could not be reached." in response.content.decode()
+    edition.refresh_from_db()
+    assert (edition.status, edition.number, edition.send_started_at) == ("draft", None, None)
+    assert not Delivery.objects.exists()

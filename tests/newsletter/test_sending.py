@@ -70,7 +70,7 @@ def test_a_rerun_while_sending_adds_newly_confirmed_subscribers_and_repeats_nobo
     early = SubscriberFactory.create_batch(3)
     plan = services.edition_start(edition_id=edition.pk)
     # The first batch went out, then the run stopped before marking the edition sent.
-    services.deliveries_send(edition_id=edition.pk, delivery_ids=plan.batches[0])
+    services.deliveries_send(edition_id=edition.pk, delivery_ids=next(plan.batches))
     late = SubscriberFactory()
     send_edition(edition.pk)
     counts = sink.per_address(SUBJECT)
@@ -96,7 +96,7 @@ def test_a_delivery_locked_by_another_worker_is_skipped_not_doubled(eager, sink,
     thread.start()
     locked.wait(timeout=60)
     try:
-        result = services.deliveries_send(edition_id=edition.pk, delivery_ids=plan.batches[0])
+        result = services.deliveries_send(edition_id=edition.pk, delivery_ids=next(plan.batches))
     finally:
         release.set()
         thread.join()
@@ -150,7 +150,7 @@ def test_subscriber_who_leaves_before_their_turn_is_skipped(eager, sink, edition
     stays, leaves = SubscriberFactory.create_batch(2)
     plan = services.edition_start(edition_id=edition.pk)
     services.subscriber_unsubscribe(subscriber_id=leaves.pk)
-    services.deliveries_send(edition_id=edition.pk, delivery_ids=plan.batches[0])
+    services.deliveries_send(edition_id=edition.pk, delivery_ids=next(plan.batches))
     assert sink.per_address(SUBJECT) == {stays.email: 1}
     assert Delivery.objects.get(subscriber=leaves).status == Delivery.Status.SKIPPED
 
@@ -159,7 +159,7 @@ def test_holding_an_edition_mid_send_stops_its_batches(eager, sink, edition):
     SubscriberFactory.create_batch(3)
     plan = services.edition_start(edition_id=edition.pk)
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.HELD)
-    send_batch.apply(args=[edition.pk, plan.batches[0]])
+    send_batch.apply(args=[edition.pk, next(plan.batches)])
     assert sink.count() == 0
     assert statuses() == {"pending": 3}
 
@@ -251,6 +251,7 @@ def test_an_address_sent_the_email_packages_way_gets_the_same_message(eager, sin
 def test_an_error_mid_batch_rolls_back_only_the_claim_in_hand(eager, sink, edition, monkeypatch):
     first, second, third = SubscriberFactory.create_batch(3)
     plan = services.edition_start(edition_id=edition.pk)
+    [batch] = plan.batches
     as_bytes = emails.EditionCopies.as_bytes
 
     def breaks_on_the_second(copies, subscriber, *args, **kwargs):
@@ -260,7 +261,7 @@ def test_an_error_mid_batch_rolls_back_only_the_claim_in_hand(eager, sink, editi
 
     monkeypatch.setattr(emails.EditionCopies, "as_bytes", breaks_on_the_second)
     with pytest.raises(RuntimeError):
-        services.deliveries_send(edition_id=edition.pk, delivery_ids=plan.batches[0])
+        services.deliveries_send(edition_id=edition.pk, delivery_ids=batch)
     assert sink.per_address(SUBJECT) == {first.email: 1}
     assert dict(Delivery.objects.values_list("subscriber_id", "status")) == {
         first.pk: Delivery.Status.SENT,
@@ -268,6 +269,6 @@ def test_an_error_mid_batch_rolls_back_only_the_claim_in_hand(eager, sink, editi
         third.pk: Delivery.Status.PENDING,
     }
     monkeypatch.undo()
-    services.deliveries_send(edition_id=edition.pk, delivery_ids=plan.batches[0])
+    services.deliveries_send(edition_id=edition.pk, delivery_ids=batch)
     assert sink.per_address(SUBJECT) == {first.email: 1, second.email: 1, third.email: 1}
     assert statuses() == {"sent": 3}

@@ -48,16 +48,24 @@ class Command(BaseCommand):
             )
             return
         eager = services.celery_is_eager()
-        queued = services.edition_dispatch(edition_id=edition.pk, batches=plan.batches)
+        batches = pending = 0
+
+        def counted():  # the batches go by one at a time: count them as they do
+            nonlocal batches, pending
+            for batch in plan.batches:
+                batches += 1
+                pending += len(batch)
+                yield batch
+
+        queued = services.edition_dispatch(edition_id=edition.pk, batches=counted())
         services.edition_finish(edition_id=edition.pk)
         edition.refresh_from_db()
         where = "sent in this process (no REDIS_URL)" if eager else "queued on the worker"
-        pending = sum(len(batch) for batch in plan.batches)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Edition #{edition.number} ({plan.comparisons} comparisons, "
                 f"{plan.recipients} recipients): {pending} deliveries in {queued} of "
-                f"{len(plan.batches)} batches of up to {services.BATCH_SIZE} {where} "
+                f"{batches} batches of up to {services.BATCH_SIZE} {where} "
                 f"as {send_batch.name}; status {edition.status}."
             )
         )
