@@ -1,4 +1,4 @@
-"""The site's numbers, defined once (DESIGN.md, "Numbers, defined once")."""
+"""The site's numbers, defined once (docs/product.md, "Numbers, defined once")."""
 
 from decimal import Decimal
 

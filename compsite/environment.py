@@ -1,4 +1,4 @@
-"""Read and validate the environment variables listed in DESIGN.md's configuration table.
+"""Read and validate the environment variables listed in docs/configuration.md's table.
 
 django-environ does the URL parsing; this module adds the strictness it lacks: an unknown boolean,
 a URL of the wrong scheme or a rate in the wrong notation stops start-up with a message that names

@@ -1,6 +1,6 @@
 """Settings for AI Tool Verdicts: everything that varies comes from the environment.
 
-The variables and their defaults are DESIGN.md's configuration table; ``compsite.environment``
+The variables and their defaults are docs/configuration.md's table; ``compsite.environment``
 validates each one so that a bad value stops start-up with a message naming the variable.
 """
 

@@ -1,4 +1,4 @@
-"""Absolute URLs, always from ``SITE_URL`` (DESIGN.md: never from the request).
+"""Absolute URLs, always from ``SITE_URL`` (docs/addresses.md: never from the request).
 
 Canonical links, OpenGraph tags, JSON-LD, the JSON version, feeds, the sitemap and robots.txt all
 print absolute URLs. Building them from the request's Host header would let whoever sends the

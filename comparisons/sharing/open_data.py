@@ -1,6 +1,6 @@
 """The JSON version of a comparison (``/compare/<slug>.json``): open data for people who build on it.
 
-The numbers are the page's, defined once in DESIGN.md: percents are whole numbers (or null while
+The numbers are the page's, defined once in docs/product.md: percents are whole numbers (or null while
 there is nothing to count), prices are exact decimal strings in US dollars (or null for "contact
 sales"), and every URL is absolute.
 """

@@ -1,4 +1,4 @@
-"""Settings read the environment exactly as DESIGN.md's table says, and refuse bad values."""
+"""Settings read the environment exactly as docs/configuration.md's table says, and refuse bad values."""
 
 import json
 import os
