@@ -28,6 +28,8 @@ first and adds them back after (the indexes with them).
 
 from django.db import migrations
 
+from compsite.migration_operations import PostgresOnlySQL
+
 # (table, name column, text columns)
 TABLES = [
     ("comparisons_tool", "name", ["vendor", "tagline", "description"]),
@@ -66,18 +68,6 @@ def backwards_sql(table):
         f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_name",
         f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_document",
     ]
-
-
-class PostgresOnlySQL(migrations.RunSQL):
-    """RunSQL that does nothing on other databases: SQLite has no tsvector, GIN or pg_trgm."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -17,6 +17,8 @@
 
 from django.db import migrations, models
 
+from compsite.migration_operations import PostgresOnlySQL
+
 
 def recorded_when_started(apps, schema_editor):
     Edition = apps.get_model("newsletter", "Edition")
@@ -42,18 +44,6 @@ def count_sent_editions(apps, schema_editor):
             "skipped": counts.get("skipped", 0),
         }
         edition.save(update_fields=["delivery_counts"])
-
-
-class PostgresOnlySQL(migrations.RunSQL):
-    """RunSQL that does nothing on other databases (SQLite has no GIN or pg_trgm)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
