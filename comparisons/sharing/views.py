@@ -1,20 +1,21 @@
 """A comparison's JSON version and share image; the lookup rules are the page's (``lookups``)."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
+from comparisons import cache_keys
 from comparisons.lookups import comparison_at, is_preview, mark_preview
 from comparisons.models import Comparison, Tool
 from comparisons.sharing.image import share_image_png, share_image_version
 from comparisons.sharing.open_data import comparison_open_data
-
-# Vote counts move all the time; five minutes of staleness is fine for data others fetch.
-DATA_MAX_AGE = 300
+from compsite import http_cache
+from compsite.http_cache import MISSING_KEY
 
 
 @require_safe
+@http_cache.shared(http_cache.DETAIL)
 def comparison_data(request: HttpRequest, slug: str) -> HttpResponse:
     stored, comparison = comparison_at(
         request,
@@ -24,7 +25,7 @@ def comparison_data(request: HttpRequest, slug: str) -> HttpResponse:
         Tool.objects.with_profile(),
     )
     if isinstance(comparison, HttpResponse):
-        return comparison
+        return http_cache.tag(comparison, MISSING_KEY)
     response = JsonResponse(
         comparison_open_data(comparison), json_dumps_params={"indent": 2, "ensure_ascii": False}
     )
@@ -32,11 +33,11 @@ def comparison_data(request: HttpRequest, slug: str) -> HttpResponse:
         return mark_preview(response)
     # Open data: any site may read it from a browser (no cookie is ever needed or sent).
     response.headers["Access-Control-Allow-Origin"] = "*"
-    patch_cache_control(response, public=True, max_age=DATA_MAX_AGE)
-    return response
+    return http_cache.tag(response, cache_keys.comparison_page(comparison, stored))
 
 
 @require_safe
+@http_cache.shared(http_cache.DETAIL)
 def share_image(request: HttpRequest, slug: str) -> HttpResponse:
     stored, comparison = comparison_at(
         request,
@@ -46,7 +47,7 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
         Tool.objects.with_panel_counts(),
     )
     if isinstance(comparison, HttpResponse):
-        return comparison
+        return http_cache.tag(comparison, MISSING_KEY)
     version = share_image_version(comparison)
     etag = quote_etag(version)
     response = get_conditional_response(request, etag=etag) or HttpResponse(
@@ -55,7 +56,5 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
     response.headers["ETag"] = etag
     if is_preview(stored, comparison):
         return mark_preview(response)
-    # Stored by browsers and CDNs but revalidated on each use: the ETag makes that a cheap 304,
-    # and a vote shows up at once.
-    patch_cache_control(response, public=True, no_cache=True)
-    return response
+    # The ETag (the image's version) makes a browser's revalidation a cheap 304.
+    return http_cache.tag(response, cache_keys.comparison_page(comparison, stored))
