@@ -49,10 +49,14 @@ chromium:
 	$(call debian_package,chromium,chromium)
 
 # The proxy tests run the Caddyfile with Debian's Caddy, and give gunicorn a throwaway
-# certificate made with openssl.
+# certificate made with openssl; the cache tests run deploy/varnish/ with Debian's Varnish and
+# varnish-modules (xkey), which has no command of its own to look for.
 proxies:
 	$(call debian_package,caddy,caddy)
 	$(call debian_package,openssl,openssl)
+	@dpkg -s varnish varnish-modules >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq varnish varnish-modules; \
+	  else sudo -n apt-get update -qq && sudo -n apt-get install -y -qq varnish varnish-modules; fi; }
 
 test: $(VENV)/.synced chromium proxies
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \

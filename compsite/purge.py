@@ -10,6 +10,7 @@ slow is logged; its pages then expire by their ``s-maxage`` (compsite/http_cache
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -74,6 +75,16 @@ class _Purger:
         self.coalesced_due = 0.0
         self.thread = threading.Thread(target=self._run, name="cache-purge", daemon=True)
         self.thread.start()
+        # A short-lived process (a management command, a shell) may end before the thread has
+        # sent what it holds: send the rest on the way out.
+        atexit.register(self.flush)
+
+    def flush(self) -> None:
+        with self.lock:
+            keys = self.urgent | self.coalesced
+            self.urgent, self.coalesced = set(), set()
+        if keys:
+            send(keys)
 
     def submit(self, keys: set[str], *, coalesce: bool) -> None:
         with self.lock:

@@ -279,13 +279,17 @@ class Served:
 
 
 @contextmanager
-def gunicorn_site(database_url: str, redis_url: str, workers: int = 2) -> Iterator[Served]:
+def gunicorn_site(
+    database_url: str, redis_url: str, workers: int = 2, port: int | None = None, **overrides: str
+) -> Iterator[Served]:
     """The site as production runs it: migrated, demo content, collected static files, then
     gunicorn with gunicorn.conf.py (DEBUG off) on a free port. ``output`` is filled in after
     gunicorn has stopped."""
-    port = free_port()
+    port = port or free_port()
     env = site_env(
-        database_url, redis_url, SITE_URL=f"https://127.0.0.1:{port}", WEB_CONCURRENCY=str(workers)
+        database_url,
+        redis_url,
+        **{"SITE_URL": f"https://127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), **overrides},
     )
     prepare_site(env)
     served = Served(Site(env, port))
@@ -365,12 +369,15 @@ VARNISH_VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 
 
 @contextmanager
-def varnish(backend_port: int, purgers: str = "127.0.0.1") -> Iterator["Server"]:
-    """Debian's varnishd running the shipped VCL in front of 127.0.0.1:``backend_port``, on a
-    free port, with its own site.vcl (the backend, and ``purgers`` as the purge ACL)."""
+def varnish(
+    backend_port: int, port: int | None = None, purgers: str = "127.0.0.1"
+) -> Iterator["Server"]:
+    """Debian's varnishd running the shipped VCL in front of 127.0.0.1:``backend_port``, on
+    ``port`` (a free one by default), with its own site.vcl (the backend, and ``purgers`` as the
+    purge ACL)."""
     binary = shutil.which("varnishd") or "/usr/sbin/varnishd"
     assert Path(binary).exists(), "varnishd is needed (make test installs Debian's package)"
-    port = free_port()
+    port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="varnish-") as folder:
         Path(folder, "site.vcl").write_text(
             f'backend default {{ .host = "127.0.0.1"; .port = "{backend_port}"; }}\n'

@@ -14,9 +14,10 @@ include "site.vcl";
 
 sub vcl_recv {
     if (req.method == "PURGE") {
-        # Only the site's own processes, directly: a PURGE relayed by the TLS proxy carries
-        # X-Forwarded-For, and comes from a reader however trusted the proxy's address is.
-        if (client.ip !~ purgers || req.http.X-Forwarded-For) {
+        # Only the site's own processes, directly. Varnish has set X-Forwarded-For to the
+        # client's address; a comma means a proxy in front (Caddy) had set it already: the PURGE
+        # was relayed from a reader, however trusted the proxy's own address is.
+        if (client.ip !~ purgers || req.http.X-Forwarded-For ~ ",") {
             return (synth(403, "Purging is not allowed from this address."));
         }
         if (!req.http.Surrogate-Key) {

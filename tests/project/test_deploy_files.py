@@ -176,5 +176,14 @@ def test_in_compose_gunicorn_is_not_published_and_only_the_network_is_trusted():
     assert proxy["image"].startswith("caddy:2.6")  # the version the proxy tests run
     assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
     assert "/etc/caddy/Caddyfile" in command("proxy")
-    assert proxy["environment"]["PROXY_UPSTREAM"] == "web:8000"
+    # The proxy passes everything to the HTTP cache, which passes misses to web.
+    assert proxy["environment"]["PROXY_UPSTREAM"] == "cache:80"
+    cache = services["cache"]
+    assert cache["image"].startswith("varnish:7.1")  # the version the cache tests run
+    assert "./deploy/varnish:/etc/varnish:ro" in cache["volumes"]
+    assert "-f /etc/varnish/default.vcl" in command("cache")
+    site_vcl = (ROOT / "deploy" / "varnish" / "site.vcl").read_text()
+    assert '.host = "web";' in site_vcl and '.port = "8000";' in site_vcl
+    assert f'"{subnets[0].split("/")[0]}"/{subnets[0].split("/")[1]};' in site_vcl  # purgers
+    assert web["CACHE_PURGE_URLS"] == "http://cache/"
     assert proxy["environment"]["PROXY_ADDRESS"] == web["SITE_URL"]
