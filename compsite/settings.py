@@ -197,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "newsletter.sweep",
         "schedule": cron_schedule("*/10 * * * *"),
     },
+    # Every minute: a scheduled comparison's pages leave shared caches when its time comes.
+    "comparisons-purge-due": {
+        "task": "comparisons.purge_due",
+        "schedule": cron_schedule("* * * * *"),
+    },
 }
 
 # --- Email ----------------------------------------------------------------------------------

@@ -200,3 +200,31 @@ def test_posts_pass_and_a_purge_from_the_site_works(stack):
     refused = reader(cache).post("/newsletter/subscribe/", {}, headers={"Origin": "https://x.test"})
     assert refused.status == 403
 
+
+
+def test_a_scheduled_comparison_appears_when_beats_minute_task_runs(stack):
+    """Time alone changes this page; the minute task purges what came due."""
+    from django.conf import settings
+
+    site, cache = stack
+    page = "/compare/moondream-2-vs-qwen2-5-vl-7b/"
+    site.run(
+        "from datetime import timedelta\n"
+        "from django.utils import timezone\n"
+        "from comparisons.models import Comparison, ComparisonEntry, Tool\n"
+        "c = Comparison.objects.create(status='published', intro='Scheduled for now',"
+        " published_at=timezone.now() + timedelta(seconds=3))\n"
+        "for i, slug in enumerate(['moondream-2', 'qwen2-5-vl-7b']):\n"
+        "    ComparisonEntry.objects.create(comparison=c, tool=Tool.objects.get(slug=slug),"
+        " position=i)\n"
+        "c.refresh_identity()\n"
+    )
+    assert "Scheduled for now" not in reader(cache).get(page).body  # the generated page, cached
+    assert reader(cache).get(page).headers["X-Cache"] == "HIT"
+    time.sleep(3)
+    assert "Scheduled for now" not in reader(cache).get(page).body  # due, but still cached
+    assert site.run("from comparisons.tasks import purge_due; print(purge_due())").strip() == "1"
+    until(lambda: "Scheduled for now" in reader(cache).get(page).body, seconds=10)
+
+    schedule = settings.CELERY_BEAT_SCHEDULE["comparisons-purge-due"]
+    assert str(schedule["schedule"]).startswith("<crontab: * * * * *")
