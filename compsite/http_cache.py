@@ -156,6 +156,6 @@ class SharedCacheMiddleware:
             return None  # something read the session or the CSRF cookie: not the same for all
         if response.status_code == 404:
             return MISSING
-        if response.status_code not in (200, 301, 308, 410):
+        if response.status_code not in (200, 301, 304, 308, 410):
             return None
         return getattr(response, "shared_lifetime", None)

@@ -25,16 +25,14 @@ def stack(django_db_blocker):
     import os
 
     cache_port, site_port = free_port(), free_port()
-    with django_db_blocker.unblock(), own_database("aitv_varnish") as database:
-        with gunicorn_site(
-            database,
-            os.environ["REDIS_URL"],
-            port=site_port,
-            SITE_URL=f"https://127.0.0.1:{cache_port}",
-            CACHE_PURGE_URLS=f"http://127.0.0.1:{cache_port}/",
-        ) as served:
-            with varnish(site_port, port=cache_port) as cache:
-                yield served.site, cache
+    with django_db_blocker.unblock(), own_database("aitv_varnish") as database, gunicorn_site(
+        database,
+        os.environ["REDIS_URL"],
+        port=site_port,
+        SITE_URL=f"https://127.0.0.1:{cache_port}",
+        CACHE_PURGE_URLS=f"http://127.0.0.1:{cache_port}/",
+    ) as served, varnish(site_port, port=cache_port) as cache:
+        yield served.site, cache
 
 
 def reader(cache) -> Browser:
@@ -81,7 +79,7 @@ def test_tracking_parameters_and_random_strings_cannot_force_misses(stack):
 
 
 def test_another_readers_vote_shows_through_the_cache(stack):
-    site, cache = stack
+    _, cache = stack
     stranger = reader(cache)
     before = vote_total(stranger.get(COMPARISON).body)
     assert stranger.get(COMPARISON).headers["X-Cache"] == "HIT"
@@ -105,7 +103,9 @@ def test_the_voter_sees_their_vote_at_once_and_the_shared_page_stays_the_same(st
     assert 'class="vote-option is-mine"' in own.body
 
     # With htmx the answer is the marked block itself.
-    block = voter.post(f"{COMPARISON}vote/", {"tool": "smolvlm2-2b"}, headers={"HX-Request": "true"})
+    block = voter.post(
+        f"{COMPARISON}vote/", {"tool": "smolvlm2-2b"}, headers={"HX-Request": "true"}
+    )
     assert block.status == 200 and 'class="vote-option is-mine"' in block.body
 
     # Later visits: the same bytes for the voter (with both cookies) and for a stranger.
@@ -199,7 +199,6 @@ def test_posts_pass_and_a_purge_from_the_site_works(stack):
     # A POST never comes from the cache (a sign-up from another site is refused by the site).
     refused = reader(cache).post("/newsletter/subscribe/", {}, headers={"Origin": "https://x.test"})
     assert refused.status == 403
-
 
 
 def test_a_scheduled_comparison_appears_when_beats_minute_task_runs(stack):
