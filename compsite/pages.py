@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from comparisons import demo_content
+from comparisons import vote_marks
 from comparisons.voting import READER_COOKIE, READER_COOKIE_AGE
 from compsite import http_cache
 from compsite.urls_absolute import absolute
@@ -34,6 +35,7 @@ def about(request: HttpRequest) -> HttpResponse:
 def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         "reader_cookie": READER_COOKIE,
+        "voted_cookie": vote_marks.COOKIE,
         "reader_cookie_days": READER_COOKIE_AGE // (60 * 60 * 24),
         "vote_rate": settings.VOTE_RATE,
         "contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],

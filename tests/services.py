@@ -210,7 +210,7 @@ class Form:
     """What a browser holds after loading a page with a form: its cookies and CSRF token."""
 
     page: str
-    token: str
+    token: str  # "" for forms without one
     cookies: str
 
 
@@ -237,7 +237,9 @@ class Site:
         """One request, redirects not followed; a POST when there is ``data``. Raises
         ``TimeoutError`` when no answer comes within ``timeout`` seconds."""
         headers = {"X-Forwarded-Proto": "https"}
-        if form is not None:
+        if data is not None or form is not None:
+            headers["Origin"] = f"https://{self.base.split('://')[1]}"  # as browsers send
+        if form is not None and form.token:
             data = {**(data or {}), "csrfmiddlewaretoken": form.token}
             headers["Referer"] = f"https://{self.base.split('://')[1]}{form.page}"
             # The cookies are Secure (DEBUG off): a browser behind TLS sends them; urllib over
@@ -260,10 +262,12 @@ class Site:
         return answer.body
 
     def form(self, path: str) -> Form:
-        """Load ``path`` as a new visitor: the cookies it set and the token of its form."""
+        """Load ``path`` as a new visitor: the cookies it set and the token of its form (none
+        for the vote and sign-up forms, which check the origin instead)."""
         jar = CookieJar()
         html = self.get(path, jar)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        token = found.group(1) if found else ""
         return Form(path, token, "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar))
 
     def run(self, code: str) -> str:

@@ -50,12 +50,35 @@ def test_a_click_updates_the_bars_in_place(demo, make_page, screenshot):
     screenshot(page, "vote-htmx")
 
 
+def test_a_later_visit_marks_the_vote_from_the_readers_own_cookie(demo, make_page, screenshot):
+    page = make_page()
+    page.goto(SMOL)
+    page.get_by_role("button", name="Ship SmolVLM2", exact=True).click()
+    page.locator("#vote .is-mine").wait_for()
+
+    page.reload()
+    # The page came as every reader gets it, unmarked; the site's script marked it.
+    served = page.context.request.get(SMOL).text()
+    assert "is-mine" not in served and "has-mine" not in served
+    page.locator("#vote.has-mine .is-mine").wait_for()
+    assert page.locator("#vote .is-mine button").inner_text().strip() == "✓ Your vote: SmolVLM2"
+    assert "Your vote is counted" in page.locator("#vote .vote-total").inner_text()
+    assert page.console.problems == []  # no CSP violation, no script error
+
+    # Another browser (no cookie) sees no mark on the same page.
+    stranger = make_page()
+    stranger.goto(SMOL)
+    assert stranger.locator("#vote .is-mine").count() == 0
+    assert "One vote per reader" in stranger.locator("#vote .vote-total").inner_text()
+    screenshot(page, "vote-marked-later")
+
+
 def test_without_javascript_the_vote_goes_through_the_redirect(demo, make_page, screenshot):
     page = make_page(javascript=False)
     page.goto(SMOL)
     with page.expect_navigation():
         page.get_by_role("button", name="Ship SmolVLM2-2B").click()
-    assert page.url.endswith(f"{SMOL}#vote")
+    assert page.url.endswith(f"{SMOL}?voted=1#vote")  # the voter's own copy of the page
     assert results(page) == ["100% · 1 vote", "0% · 0 votes"]
     assert "✓ Your vote: SmolVLM2-2B" in page.locator("#vote").inner_text()
     counts = dict(

@@ -17,7 +17,12 @@ def unique_ip() -> str:
 
 def behind_the_proxy(**headers: str) -> dict[str, str]:
     """A new reader's headers as the proxy (the test client's 127.0.0.1) passes them on."""
-    return {"x-forwarded-proto": "https", "x-forwarded-for": unique_ip(), **headers}
+    return {
+        "x-forwarded-proto": "https",
+        "x-forwarded-for": unique_ip(),
+        "sec-fetch-site": "same-origin",  # the sign-up form is posted from the site's own page
+        **headers,
+    }
 
 
 @pytest.fixture

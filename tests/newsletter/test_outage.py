@@ -28,7 +28,7 @@ from django.test.utils import setup_test_environment
 setup_test_environment()
 from django.test import Client
 
-client = Client(headers={"x-forwarded-proto": "https"})
+client = Client(headers={"x-forwarded-proto": "https", "sec-fetch-site": "same-origin"})
 response = client.post("/newsletter/subscribe/", {"email": "outage@example.com", "next": "/"})
 print(response.status_code, response["Location"])
 """
