@@ -300,6 +300,8 @@ DECODERS = {
         ("/sitemap.xml", "application/xml"),
         ("/sitemap-tools.xml", "application/xml"),
         (f"/compare/{SLUG}.json", "application/json"),
+        ("/data/tools.jsonl", "application/jsonl"),  # streamed
+        ("/data/comparisons.csv", "text/csv"),
     ],
 )
 def test_the_proxy_compresses_text_for_clients_that_ask(stack, path, content_type):
