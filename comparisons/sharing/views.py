@@ -94,19 +94,23 @@ def data_schema(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
-    """A whole dataset, streamed; ``Last-Modified`` its newest change, so a 304 costs a query."""
+    """A whole dataset, streamed; ``Last-Modified`` its newest change, so a 304 (or a HEAD)
+    costs only the queries that date it."""
     if dataset not in DATASETS or fmt not in FORMATS:
         raise Http404("No dataset lives at this address.")
     data, (content_type, lines) = DATASETS[dataset], FORMATS[fmt]
     changed = data.last_modified()
     timestamp = int(changed.timestamp()) if changed else None
     response = get_conditional_response(request, last_modified=timestamp)
-    if response is None:
+    if response is None and request.method == "HEAD":  # the headers, without reading every row
+        response = HttpResponse(content_type=content_type)
+    elif response is None:
         response = StreamingHttpResponse(in_blocks(lines(data)), content_type=content_type)
-        name = f"ai-tool-verdicts-{dataset}.{fmt}"
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     if timestamp is not None:
         response.headers["Last-Modified"] = http_date(timestamp)
+    if response.status_code == 200:
+        name = f"ai-tool-verdicts-{dataset}.{fmt}"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return _open_data(response)
 
 

@@ -320,3 +320,12 @@ def test_downloads_are_written_in_blocks_not_a_line_at_a_time(client, content, m
     assert len(blocks) > 1
     assert all(len(block) >= 200 for block in blocks[:-1])
     assert b"".join(blocks).count(b"\n") == Tool.objects.filter(is_published=True).count() + 1
+
+
+def test_a_head_of_a_download_reads_no_rows(client, content, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the date's two aggregates
+        response = client.head("/data/tools.csv")
+    assert response.status_code == 200 and not response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Last-Modified"]
+    assert response["Content-Disposition"] == 'attachment; filename="ai-tool-verdicts-tools.csv"'
