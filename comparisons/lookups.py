@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 
 from comparisons.models import Comparison, ComparisonRedirect, Tool
 from comparisons.pairs import pair_address, pair_tools
+from compsite.http_cache import has_session
 
 NOT_FOUND = "No comparison lives at this address."
 
@@ -36,8 +37,9 @@ def comparison_at(
     """``(stored, shown)``: the stored comparison at ``slug`` if any, and what to show for it
     (a comparison, or a redirect). ``comparisons`` and ``tools`` carry the caller's prefetches."""
     stored = comparisons.filter(slug=slug).first()
-    # Only a comparison that is not live costs the user lookup (a session query).
-    if stored is not None and (stored.is_live or request.user.is_staff):
+    # Only a comparison that is not live costs the user lookup (a session query), and only for
+    # someone with a session: reading it for anybody else would make the page vary on cookies.
+    if stored is not None and (stored.is_live or (has_session(request) and request.user.is_staff)):
         return stored, stored
     if (moved := moved_to(slug)) is not None:
         return stored, HttpResponsePermanentRedirect(url_of(moved))

@@ -1,9 +1,15 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
+from comparisons import cache_keys
 from comparisons.sharing import views as sharing
 from comparisons.sharing.feeds import CategoryComparisonFeed, ComparisonFeed
 from comparisons.views import categories, comparison, home, picker, search, tools
+from compsite import http_cache
+
+feed = http_cache.shared(
+    http_cache.LISTING, keys=[cache_keys.COMPARISONS, cache_keys.TOOLS, cache_keys.CATEGORIES]
+)
 
 app_name = "comparisons"
 
@@ -25,10 +31,10 @@ urlpatterns = [
     path("categories/", categories.category_list, name="categories"),
     path("categories/<slug:slug>/", categories.category_detail, name="category"),
     path("search/", search.search, name="search"),
-    path("feeds/comparisons/", require_safe(ComparisonFeed()), name="feed"),
+    path("feeds/comparisons/", require_safe(feed(ComparisonFeed())), name="feed"),
     path(
         "feeds/categories/<slug:slug>/",
-        require_safe(CategoryComparisonFeed()),
+        require_safe(feed(CategoryComparisonFeed())),
         name="category_feed",
     ),
 ]

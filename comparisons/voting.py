@@ -20,8 +20,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from comparisons import cache_keys
 from comparisons.models import Comparison, ComparisonEntry, Tool, Vote
-from compsite import pagecache
+from compsite import purge
 from compsite.prepared import prepared_cursor
 
 READER_COOKIE = "reader"
@@ -127,7 +128,7 @@ def first_vote_by_address(*, slug: str, tool_slug: str, reader: Reader) -> tuple
         row = cursor.fetchone()
     if row is None:
         return None
-    pagecache.bump_on_commit(f"votes:{slug}", "votes")
+    purge.after_commit(cache_keys.touched_by_vote(row[0]), coalesce=True)
     return row[0], row[1]
 
 
@@ -138,8 +139,8 @@ def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
             comparison, tool, reader
         )
         if outcome != Outcome.UNCHANGED:
-            # Pages showing these counts are cached under these versions: move them on commit.
-            pagecache.bump_on_commit(f"votes:{comparison.slug}", "votes")
+            # Pages showing these counts leave shared caches (within seconds: votes coalesce).
+            purge.after_commit(cache_keys.touched_by_vote(comparison.pk), coalesce=True)
     return outcome
 
 

@@ -69,6 +69,16 @@ def read_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def read_urls(name: str) -> list[str]:
+    """Comma-separated http(s) URLs; empty or unset is none."""
+    urls = read_list(name, default=[])
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise _fail(name, url, "comma-separated http:// or https:// URLs")
+    return urls
+
+
 def read_rate(name: str, default: str) -> str:
     value = _raw(name) or default
     if not _RATE.match(value):

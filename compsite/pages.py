@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from comparisons import demo_content
 from comparisons.voting import READER_COOKIE, READER_COOKIE_AGE
+from compsite import http_cache
 from compsite.urls_absolute import absolute
 from reviews.models import Reviewer
 
@@ -23,6 +24,7 @@ PRIVACY_REVISED = datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC)
 
 
 @require_safe
+@http_cache.shared(http_cache.DETAIL, keys=["panel", "reviewers"])
 def about(request: HttpRequest) -> HttpResponse:
     panel = list(Reviewer.objects.all())
     context = {
@@ -35,6 +37,7 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@http_cache.shared(http_cache.DETAIL)
 def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         "reader_cookie": READER_COOKIE,
@@ -47,6 +50,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@http_cache.shared(http_cache.DETAIL)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

@@ -23,6 +23,7 @@ from compsite.environment import (
     read_site_url,
     read_str,
     read_trusted_proxies,
+    read_urls,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -82,6 +83,11 @@ MIDDLEWARE = [
     "comparisons.sharing.middleware.OpenDataMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below static files, which carry their own headers; above everything that can set a cookie
+    # or read the session, so these two see the final response: an ETag and 304s for every GET,
+    # and the shared-cache headers (compsite/http_cache.py).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "compsite.http_cache.SharedCacheMiddleware",
     "compsite.middleware.UnreadableInputMiddleware",  # before anything reads parameters
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,6 +155,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Shared caches in front of the site (the shipped Varnish), purged after each change: URLs that
+# accept PURGE with a Surrogate-Key header (compsite/purge.py). Empty: no cache to purge.
+CACHE_PURGE_URLS = read_urls("CACHE_PURGE_URLS")
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -273,7 +283,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
-# Scripts only from our own origin, or inline with this response's nonce (Django admin uses a few).
+# Scripts and styles only from our own origin. The admin also uses a few inline, with this
+# response's nonce; a public page uses none, so its header names no nonce and stays the same for
+# every visitor (Django adds the nonce only to responses that rendered it).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

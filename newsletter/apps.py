@@ -6,3 +6,8 @@ class NewsletterConfig(AppConfig):
 
     name = "newsletter"
     verbose_name = "Newsletter"
+
+    def ready(self) -> None:
+        from newsletter import signals
+
+        signals.connect()

@@ -12,7 +12,10 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from comparisons import cache_keys
 from comparisons.models import Category
+from compsite import http_cache
+from compsite.origin import same_origin_only
 from compsite.ratelimits import rate_limited
 from newsletter import services
 from newsletter.forms import InterestsForm, SignupForm
@@ -23,11 +26,13 @@ from newsletter.models import (
     Edition,
     Subscriber,
 )
+from newsletter.signals import EDITIONS
 
 SIGNUP_PARTIAL = "newsletter/_signup.html#signup"
 
 
 @require_safe
+@http_cache.shared(http_cache.LISTING, keys=[EDITIONS, cache_keys.CATEGORIES])
 def index(request: HttpRequest) -> HttpResponse:
     editions = Edition.objects.public().with_contents().order_by("-number")
     return render(
@@ -38,14 +43,17 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@http_cache.shared(http_cache.DETAIL)
 def edition_detail(request: HttpRequest, number: int) -> HttpResponse:
     edition = Edition.objects.public().with_contents().filter(number=number).first()
     if edition is None:
         raise Http404("No edition has that number.")
-    return render(request, "newsletter/edition.html", {"edition": edition})
+    response = render(request, "newsletter/edition.html", {"edition": edition})
+    return http_cache.tag(response, edition, edition.ordered_comparisons)
 
 
 @require_POST
+@same_origin_only
 def subscribe(request: HttpRequest) -> HttpResponse:
     """The sign-up block's form. With htmx it answers with the block; without, it redirects."""
     if rate_limited(request, group="newsletter-signup", rate=settings.SIGNUP_RATE):

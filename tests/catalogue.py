@@ -14,7 +14,6 @@ from comparisons.models import (
     comparison_slug,
     comparison_title,
 )
-from compsite import pagecache
 from reviews.models import Reviewer, Scorecard, Verdict
 
 
@@ -76,5 +75,4 @@ def add_tools(
             for comparison, pair in zip(comparisons, ((rival, t) for t in tools), strict=True)
             for position, tool in enumerate(pair)
         )
-    pagecache.bump(pagecache.CONTENT)
     return tools

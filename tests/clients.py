@@ -9,7 +9,9 @@ class CommittingClient(Client):
     never commits."""
 
     def __init__(self, **defaults) -> None:
-        super().__init__(headers={"x-forwarded-proto": "https"}, **defaults)
+        # A browser on one of the site's pages says so (the vote and the sign-up require it).
+        headers = {"x-forwarded-proto": "https", "sec-fetch-site": "same-origin"}
+        super().__init__(headers=headers, **defaults)
 
     def request(self, **request):
         with TestCase.captureOnCommitCallbacks(execute=True):

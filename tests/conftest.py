@@ -24,10 +24,15 @@ def _own_cache_namespace(settings):
     }
 
 
+# What a browser sends from one of the site's pages: behind the TLS proxy (DEBUG off redirects
+# plain HTTP), and saying where its requests come from (the vote and sign-up forms require it).
+BROWSER_HEADERS = {"x-forwarded-proto": "https", "sec-fetch-site": "same-origin"}
+
+
 @pytest.fixture
 def client() -> Client:
-    """A browser behind the TLS-terminating proxy, as in production (DEBUG off redirects HTTP)."""
-    return Client(headers={"x-forwarded-proto": "https"})
+    """A browser on one of the site's pages (see BROWSER_HEADERS)."""
+    return Client(headers=BROWSER_HEADERS)
 
 
 @pytest.fixture
@@ -37,6 +42,6 @@ def staff_client(db) -> Client:
     user = get_user_model().objects.create_superuser(
         "editor", "editor@example.com", "pw-for-tests-only"
     )
-    client = Client(headers={"x-forwarded-proto": "https"})
+    client = Client(headers=BROWSER_HEADERS)
     client.force_login(user)
     return client

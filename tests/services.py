@@ -361,6 +361,37 @@ def caddy(config: Path | str, env: dict[str, str], address: str) -> Iterator["Se
             server.stop()
 
 
+VARNISH_VCL = ROOT / "deploy" / "varnish" / "default.vcl"
+
+
+@contextmanager
+def varnish(backend_port: int, purgers: str = "127.0.0.1") -> Iterator["Server"]:
+    """Debian's varnishd running the shipped VCL in front of 127.0.0.1:``backend_port``, on a
+    free port, with its own site.vcl (the backend, and ``purgers`` as the purge ACL)."""
+    binary = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    assert Path(binary).exists(), "varnishd is needed (make test installs Debian's package)"
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="varnish-") as folder:
+        Path(folder, "site.vcl").write_text(
+            f'backend default {{ .host = "127.0.0.1"; .port = "{backend_port}"; }}\n'
+            f'acl purgers {{ "{purgers}"; }}\n'
+        )
+        os.chmod(folder, 0o755)  # varnishd's worker runs as its own user and reads the VCL
+        log = Path(folder) / "output.log"
+        process = subprocess.Popen(
+            [binary, "-F", "-a", f"127.0.0.1:{port}", "-f", str(VARNISH_VCL),
+             "-p", f"vcl_path={folder}:{VARNISH_VCL.parent}", "-n", f"{folder}/work",
+             "-s", "malloc,64m", "-T", "none"],
+            stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        server = Server(f"http://127.0.0.1:{port}", process, log)
+        try:
+            server.wait_until_healthy()
+            yield server
+        finally:
+            server.stop()
+
+
 @dataclass
 class Server:
     base: str

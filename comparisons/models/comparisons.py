@@ -192,11 +192,18 @@ class Comparison(models.Model):
         counts = (
             {entry.tool_id: entry.vote_count for entry in kept_on.entry_list} if kept_on else {}
         )
+        comparison.kept_on_id = kept_on.pk if kept_on else None
         comparison.entry_list = [
             ComparisonEntry(tool=tool, position=index, vote_count=counts.get(tool.pk, 0))
             for index, tool in enumerate(tools)
         ]
         return comparison
+
+    @property
+    def ballot_id(self) -> int | None:
+        """The stored comparison a vote on this page is kept on: this one, or the draft that a
+        generated page stands in for (None before the pair's first vote)."""
+        return self.pk or getattr(self, "kept_on_id", None)
 
     @cached_property
     def entry_list(self) -> list[ComparisonEntry]:

@@ -33,6 +33,7 @@ class OpenDataMiddleware:
             error = {"status": response.status_code, "message": response.reason_phrase}
             response.content = json.dumps({"error": error}).encode()
             response.headers["Content-Type"] = "application/json"
+            response.headers.pop("ETag", None)  # it named the HTML page's body
             if "Content-Length" in response.headers:
                 response.headers["Content-Length"] = str(len(response.content))
         return response

@@ -2,57 +2,52 @@
 open data's JSON Schema and the whole-dataset downloads.
 
 Open-data answers say their licence in a ``Link: rel="license"`` header; redirects and errors at
-their addresses are ``OpenDataMiddleware``'s.
+their addresses are ``OpenDataMiddleware``'s. Django's ``ConditionalGetMiddleware`` gives the JSON
+its ETag and 304s; the downloads, streamed, date themselves with ``Last-Modified``.
 """
 
 import json
 from functools import cache
 from pathlib import Path
 
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    JsonResponse,
-    StreamingHttpResponse,
-)
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
+from comparisons import cache_keys
 from comparisons.lookups import comparison_at, is_preview, mark_preview
 from comparisons.models import Comparison, Tool
 from comparisons.sharing.datasets import DATASETS, csv_lines, in_blocks, json_lines
 from comparisons.sharing.image import share_image_png, share_image_version
 from comparisons.sharing.open_data import LICENCE_URL, comparison_open_data
+from compsite import http_cache
+from compsite.http_cache import MISSING_KEY
 from compsite.urls_absolute import absolute
 
-# Vote counts move all the time; five minutes of staleness is fine for data others fetch.
-DATA_MAX_AGE = 300
-SCHEMA_MAX_AGE = 60 * 60 * 24
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "comparison.schema.json"
 FORMATS = {
     "jsonl": ("application/jsonl; charset=utf-8", json_lines),
     "csv": ("text/csv; charset=utf-8", csv_lines),
 }
+# What each download shows, for purges (comparisons/cache_keys.py): the tools download carries
+# reviewers' names and verdicts, the comparisons download vote counts.
+DOWNLOAD_KEYS = {
+    "tools": [cache_keys.TOOLS, cache_keys.PANEL],
+    "comparisons": [cache_keys.COMPARISONS, cache_keys.VOTES],
+}
 
 
-def _open_data(response: HttpResponse, max_age: int = DATA_MAX_AGE) -> HttpResponse:
-    """Readable from any site (no cookie is ever needed or sent), cacheable, and licensed."""
+def _open_data(response: HttpResponse) -> HttpResponse:
+    """Readable from any site (no cookie is ever needed or sent), and licensed."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Link"] = f'<{LICENCE_URL}>; rel="license"'
-    patch_cache_control(response, public=True, max_age=max_age)
     return response
 
 
-def _revalidated(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """``response`` with an ETag of its body, or a 304 when the client holds that version."""
-    set_response_etag(response)
-    return get_conditional_response(request, etag=response.headers["ETag"], response=response)
-
-
 @require_safe
+@http_cache.shared(http_cache.DETAIL)
 def comparison_data(request: HttpRequest, slug: str) -> HttpResponse:
     stored, comparison = comparison_at(
         request,
@@ -62,13 +57,13 @@ def comparison_data(request: HttpRequest, slug: str) -> HttpResponse:
         Tool.objects.with_profile(),
     )
     if isinstance(comparison, HttpResponse):
-        return comparison
+        return http_cache.tag(comparison, MISSING_KEY)
     response = JsonResponse(
         comparison_open_data(comparison), json_dumps_params={"indent": 2, "ensure_ascii": False}
     )
     if is_preview(stored, comparison):
         return mark_preview(response)
-    return _revalidated(request, _open_data(response))
+    return http_cache.tag(_open_data(response), cache_keys.comparison_page(comparison, stored))
 
 
 @cache
@@ -77,6 +72,7 @@ def _schema_document() -> dict:
 
 
 @require_safe
+@http_cache.shared(http_cache.DETAIL)  # it changes with a deploy, which purges everything
 def data_schema(request: HttpRequest) -> HttpResponse:
     """The JSON Schema of ``/compare/<slug>.json``, named by its own address."""
     document = {
@@ -89,10 +85,11 @@ def data_schema(request: HttpRequest) -> HttpResponse:
         content_type="application/schema+json",
         json_dumps_params={"indent": 2, "ensure_ascii": False},
     )
-    return _revalidated(request, _open_data(response, SCHEMA_MAX_AGE))
+    return _open_data(response)
 
 
 @require_safe
+@http_cache.shared(http_cache.LISTING, keys=lambda dataset, fmt: DOWNLOAD_KEYS.get(dataset, []))
 def download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     """A whole dataset, streamed; ``Last-Modified`` its newest change, so a 304 (or a HEAD)
     costs only the queries that date it."""
@@ -115,6 +112,7 @@ def download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
 
 
 @require_safe
+@http_cache.shared(http_cache.DETAIL)
 def share_image(request: HttpRequest, slug: str) -> HttpResponse:
     stored, comparison = comparison_at(
         request,
@@ -124,7 +122,7 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
         Tool.objects.with_panel_counts(),
     )
     if isinstance(comparison, HttpResponse):
-        return comparison
+        return http_cache.tag(comparison, MISSING_KEY)
     version = share_image_version(comparison)
     etag = quote_etag(version)
     response = get_conditional_response(request, etag=etag) or HttpResponse(
@@ -133,7 +131,5 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
     response.headers["ETag"] = etag
     if is_preview(stored, comparison):
         return mark_preview(response)
-    # Stored by browsers and CDNs but revalidated on each use: the ETag makes that a cheap 304,
-    # and a vote shows up at once.
-    patch_cache_control(response, public=True, no_cache=True)
-    return response
+    # The ETag (the image's version) makes a browser's revalidation a cheap 304.
+    return http_cache.tag(response, cache_keys.comparison_page(comparison, stored))

@@ -2,12 +2,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from comparisons import cache_keys
 from comparisons.models import Category, Comparison, RankedTool, Tool
 from comparisons.views.pagination import CARDS_PAGE_SIZE, page_of
-from compsite import pagecache
+from compsite import http_cache
 
 
 @require_safe
+@http_cache.shared(http_cache.LISTING, keys=[cache_keys.CATEGORIES])
 def category_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -17,9 +19,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@pagecache.shared_page(
-    name=lambda slug: f"category:{slug}", versions=lambda slug: [pagecache.CONTENT, "votes"]
-)
+@http_cache.shared(http_cache.DETAIL, keys=[cache_keys.VOTES])
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The ranking and the comparisons, each a list with its own pages (``?page=``,
     ``?comparisons_page=``)."""
@@ -38,4 +38,11 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
             request, comparisons, per_page=CARDS_PAGE_SIZE, param="comparisons_page"
         ),
     }
-    return render(request, "comparisons/category_detail.html", context)
+    response = render(request, "comparisons/category_detail.html", context)
+    return http_cache.tag(
+        response,
+        category,
+        cache_keys.category_lists(category.pk),
+        cache_keys.tool_cards(row.tool for row in context["ranking"]),
+        cache_keys.comparison_cards(context["comparisons_page"]),
+    )

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from comparisons import cache_keys, vote_marks
 from comparisons.lookups import NOT_FOUND, comparison_at, is_preview, mark_preview, moved_to
 from comparisons.models import Comparison, Tool
 from comparisons.pairs import generated_comparison_get_or_create, pair_address, pair_tools
@@ -17,27 +17,20 @@ from comparisons.voting import (
     vote_cast,
     vote_of,
 )
-from compsite import pagecache
+from compsite import http_cache
+from compsite.http_cache import MISSING_KEY
+from compsite.origin import same_origin_only
 from compsite.ratelimits import rate_limited
 
 
-def _vote_mark(request: HttpRequest, page: pagecache.CachedPage) -> dict[str, str]:
-    """Swap the shared page's vote block for the one marking this reader's choice."""
-    blocks = page.data.get("vote_blocks", {})
-    my_vote = vote_of(comparison_id=page.data.get("comparison_id"), reader=reader_from(request))
-    if my_vote is None or str(my_vote) not in blocks:
-        return {}
-    return {blocks["none"]: blocks[str(my_vote)]}
-
-
 @require_safe
-@pagecache.shared_page(
-    name=lambda slug: f"comparison:{slug}",
-    versions=lambda slug: [pagecache.CONTENT, f"votes:{slug}"],
-    personalise=_vote_mark,
-)
+@http_cache.shared(http_cache.DETAIL)
 def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A stored comparison readers may see, else the generated page of any two published tools."""
+    """A stored comparison readers may see, else the generated page of any two published tools.
+
+    The page is the same for every reader; ``?voted=1`` (where a vote without JavaScript lands)
+    is this reader's own copy, marking their choice.
+    """
     stored, comparison = comparison_at(
         request,
         slug,
@@ -46,38 +39,29 @@ def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Tool.objects.with_profile(),
     )
     if isinstance(comparison, HttpResponse):
-        return comparison
+        return http_cache.tag(comparison, MISSING_KEY)
 
-    shared = getattr(request, "shared_render", False)
-    stored_id = stored.pk if stored is not None else None
+    mine = "voted" in request.GET
     context = {
         "comparison": comparison,
         "related": comparison.related(),
         "preview": is_preview(stored, comparison),
-        "my_vote": None
-        if shared
-        else vote_of(comparison_id=stored_id, reader=reader_from(request)),
+        "my_vote": vote_of(comparison_id=comparison.ballot_id, reader=reader_from(request))
+        if mine
+        else None,
     }
     response = render(request, "comparisons/detail.html", context)
     if context["preview"]:
         mark_preview(response)
     elif not comparison.is_indexable:
         response.headers["X-Robots-Tag"] = "noindex"
-    if shared and stored_id is not None:
-        response.page_data = {
-            "comparison_id": stored_id,
-            "vote_blocks": _vote_blocks(request, context),
-        }
-    return response
-
-
-def _vote_blocks(request: HttpRequest, context: dict) -> dict[str, str]:
-    """The vote block as each reader could see it: no vote yet, or a vote for each tool."""
-    blocks = {"none": render_to_string("comparisons/detail.html#vote", context, request)}
-    for tool in context["comparison"].ordered_tools:
-        marked = {**context, "my_vote": tool.pk}
-        blocks[str(tool.pk)] = render_to_string("comparisons/detail.html#vote", marked, request)
-    return blocks
+    if mine or context["preview"]:
+        return http_cache.private(response)
+    return http_cache.tag(
+        response,
+        cache_keys.comparison_page(comparison, stored),
+        context["related"],  # their titles
+    )
 
 
 class _Moved(Exception):
@@ -103,6 +87,7 @@ def _ballot(slug: str) -> tuple[Comparison | None, Comparison]:
 
 
 @require_POST
+@same_origin_only
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
     """Cast or change a vote. htmx gets the vote block back; a plain form post gets a 303.
 
@@ -135,15 +120,18 @@ def _vote(request: HttpRequest, slug: str) -> HttpResponse:
         comparison = stored if stored is not None else generated_comparison_get_or_create(tools)
         vote_cast(comparison=comparison, tool=tool, reader=reader)
         cast = (comparison.pk, tool.pk)
+    comparison_id, tool_id = cast
     if request.htmx:
-        comparison_id, tool_id = cast
         fresh = Comparison.objects.with_standings().get(pk=comparison_id)
         context = {"comparison": fresh, "my_vote": tool_id}
         response = render(request, "comparisons/vote_block.html", context)
     else:
-        response = redirect(f"/compare/{slug}/#vote")
+        # To this reader's own copy of the page, which marks the vote (shared copies do not).
+        address = reverse("comparisons:detail", args=[slug])
+        response = redirect(f"{address}?voted=1#vote")
         response.status_code = 303
     remember_reader(response, reader)
+    vote_marks.remember(request, response, comparison_id, tool_id)
     return response
 
 

@@ -2,8 +2,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from comparisons import cache_keys
 from comparisons.models import Category, Comparison
-from compsite import pagecache
+from compsite import http_cache
 
 HOME_LATEST = 9
 HOME_TRENDING = 5
@@ -11,15 +12,23 @@ HOME_CATEGORIES = 24  # the biggest; /categories/ has them all
 
 
 @require_safe
-@pagecache.shared_page(name=lambda: "home", versions=lambda: [pagecache.CONTENT, "votes"])
+@http_cache.shared(
+    http_cache.LISTING,
+    keys=[cache_keys.COMPARISONS, cache_keys.CATEGORIES, cache_keys.VOTES],
+)
 def home(request: HttpRequest) -> HttpResponse:
     published = Comparison.objects.published()
     context = {
-        "comparisons": published.curated().latest_first().with_cards()[:HOME_LATEST],
-        "trending": published.trending().with_standings()[:HOME_TRENDING],
+        "comparisons": list(published.curated().latest_first().with_cards()[:HOME_LATEST]),
+        "trending": list(published.trending().with_standings()[:HOME_TRENDING]),
         "categories": sorted(
             Category.objects.with_tool_counts().order_by("-tool_count", "name")[:HOME_CATEGORIES],
             key=lambda category: category.name,
         ),
     }
-    return render(request, "comparisons/home.html", context)
+    response = render(request, "comparisons/home.html", context)
+    return http_cache.tag(
+        response,
+        cache_keys.comparison_cards(context["comparisons"]),
+        context["trending"],
+    )

@@ -15,14 +15,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from comparisons import cache_keys
 from comparisons.models import Tool
 from comparisons.pairs import NamedTool, pair_address, tool_named
 from comparisons.search import tool_suggestions
+from compsite import http_cache
 
 SUGGESTIONS = 10
 
 
 @require_safe
+@http_cache.shared(http_cache.LISTING, keys=[cache_keys.TOOLS])
 def suggest(request: HttpRequest) -> HttpResponse:
     """The combobox's options for ``?q=``: at most ten ``<li role="option">``.
 
@@ -57,6 +60,7 @@ LABELS = {"a": "First tool", "b": "Second tool"}
 
 
 @require_safe
+@http_cache.shared(http_cache.LISTING, keys=[cache_keys.TOOLS])
 def pick(request: HttpRequest) -> HttpResponse:
     """Resolve the two typed names (or slugs, as the combobox sends them) and go to the pair."""
     typed = {name: request.GET.get(name, "") for name in LABELS}

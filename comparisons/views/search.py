@@ -2,10 +2,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from comparisons import cache_keys
 from comparisons.search import search_everything
+from compsite import http_cache
 
 
 @require_safe
+@http_cache.shared(
+    http_cache.LISTING, keys=[cache_keys.TOOLS, cache_keys.COMPARISONS], vary_htmx=True
+)
 def search(request: HttpRequest) -> HttpResponse:
     """Full results page; an htmx request (typing in the box) gets just the results partial."""
     results = search_everything(request.GET.get("q"))

@@ -112,7 +112,7 @@ def test_a_published_curated_comparison_wins_over_generation(client, pair):
 def test_the_first_vote_stores_the_pair_as_a_generated_comparison(client, pair):
     response = client.post("/compare/deepgram-vs-whisper/vote/", {"tool": "whisper"})
     assert response.status_code == 303
-    assert response.headers["Location"] == "/compare/deepgram-vs-whisper/#vote"
+    assert response.headers["Location"] == "/compare/deepgram-vs-whisper/?voted=1#vote"
     comparison = Comparison.objects.get()
     assert comparison.kind == Comparison.Kind.GENERATED
     assert comparison.is_live and comparison.slug == "deepgram-vs-whisper"
@@ -122,7 +122,11 @@ def test_the_first_vote_stores_the_pair_as_a_generated_comparison(client, pair):
     }
     page = client.get("/compare/deepgram-vs-whisper/")
     assert "X-Robots-Tag" not in page.headers  # it has a vote now: worth indexing
-    assert "✓ Your vote: Whisper" in page.content.decode()
+    # The shared page names its stored comparison, for the script that marks a reader's vote…
+    assert f'data-comparison="{comparison.pk}"' in page.content.decode()
+    # …and the voter's own copy marks it.
+    mine = client.get("/compare/deepgram-vs-whisper/?voted=1").content.decode()
+    assert 'class="vote-option is-mine"' in mine and "✓ Your vote: Whisper" in mine
     reader().post("/compare/deepgram-vs-whisper/vote/", {"tool": "deepgram"})
     assert Comparison.objects.count() == 1 and Vote.objects.count() == 2
 

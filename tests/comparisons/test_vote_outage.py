@@ -7,6 +7,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from comparisons.models import ComparisonEntry, Vote
+from tests.conftest import BROWSER_HEADERS
 from tests.factories import ToolFactory, make_comparison
 from tests.services import private_redis
 
@@ -30,7 +31,7 @@ def test_the_rate_limit_counts_in_redis_then_fails_open_when_redis_is_gone(setti
     with private_redis() as redis:
         settings.CACHES = redis_cache(redis.url)
         settings.VOTE_RATE = "2/m"
-        readers = [Client(headers={"x-forwarded-proto": "https"}) for _ in range(4)]
+        readers = [Client(headers=BROWSER_HEADERS) for _ in range(4)]
         assert readers[0].post(url, {"tool": "alpha"}).status_code == 303
         assert readers[1].post(url, {"tool": "alpha"}).status_code == 303
         # The limit is real while Redis is up...

@@ -1,0 +1,24 @@
+"""Edition changes purge the archive and the edition's page from shared caches once they commit."""
+
+from django.db.models.signals import post_delete, post_save
+
+from compsite import purge
+
+EDITIONS = "editions"
+
+
+def edition_changed(sender, instance, **kwargs) -> None:
+    from newsletter.models import Edition
+
+    edition_id = instance.pk if isinstance(instance, Edition) else instance.edition_id
+    purge.after_commit({f"edition-{edition_id}", EDITIONS, "missing"})
+
+
+def connect() -> None:
+    from newsletter.models import Edition, EditionItem
+
+    for model in (Edition, EditionItem):
+        post_save.connect(edition_changed, sender=model, dispatch_uid=f"purge-{model.__name__}")
+        post_delete.connect(
+            edition_changed, sender=model, dispatch_uid=f"purge-gone-{model.__name__}"
+        )
