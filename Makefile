@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aitv
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help run test lint format bench clean deploy-prepare web worker beat chromium proxies
+.PHONY: help run test lint format bench clean deploy-prepare web worker beat chromium proxies validators
 
 help:
 	@echo "make run    serve the site on http://127.0.0.1:8000 (SQLite, DEBUG on, demo content)"
@@ -58,7 +58,19 @@ proxies:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq varnish varnish-modules; \
 	  else sudo -n apt-get update -qq && sudo -n apt-get install -y -qq varnish varnish-modules; fi; }
 
-test: $(VENV)/.synced chromium proxies
+# The W3C Nu HTML Checker, npm's vnu-jar (a Java program), kept in .tools/vnu.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(TOOLS)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+
+$(VNU_JAR):
+	$(call debian_package,java,default-jre-headless)
+	$(call debian_package,npm,npm)
+	npm install --prefix $(TOOLS)/vnu --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
+	@touch $@
+
+validators: $(VNU_JAR)
+
+test: $(VENV)/.synced chromium proxies validators
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789} \

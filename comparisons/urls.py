@@ -23,6 +23,9 @@ urlpatterns = [
     # Slugs never contain a dot, so "<slug>.json" cannot be mistaken for a page address.
     path("compare/<slug:slug>.json", sharing.comparison_data, name="data"),
     path("compare/<slug:slug>/share.png", sharing.share_image, name="share_image"),
+    # Open data beyond one comparison: the format's schema and whole-dataset downloads.
+    path("data/comparison.schema.json", sharing.data_schema, name="data_schema"),
+    path("data/<slug:dataset>.<slug:fmt>", sharing.download, name="download"),
     path("tools/", tools.tool_list, name="tools"),
     path("tools/<slug:slug>/", tools.tool_detail, name="tool"),
     path("categories/", categories.category_list, name="categories"),

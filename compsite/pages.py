@@ -1,5 +1,6 @@
 """Site-wide pages that belong to no one app: about, privacy, robots.txt."""
 
+import datetime
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -17,6 +18,11 @@ from reviews.models import Reviewer
 
 DEMO_REVIEWERS = {row["slug"] for row in demo_content.REVIEWERS}
 
+# When the text of each page last changed in substance: shown on the page and given as its
+# sitemap lastmod. Change it with the text.
+ABOUT_REVISED = datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC)
+PRIVACY_REVISED = datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC)
+
 
 @require_safe
 @http_cache.shared(http_cache.DETAIL, keys=["panel", "reviewers"])
@@ -26,6 +32,7 @@ def about(request: HttpRequest) -> HttpResponse:
         "panel": panel,
         # The seeded reviewers are invented personas; say so wherever they still sit on the panel.
         "demo_panel": any(reviewer.slug in DEMO_REVIEWERS for reviewer in panel),
+        "revised": ABOUT_REVISED,
     }
     return render(request, "site/about.html", context)
 
@@ -39,6 +46,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "reader_cookie_days": READER_COOKIE_AGE // (60 * 60 * 24),
         "vote_rate": settings.VOTE_RATE,
         "contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        "revised": PRIVACY_REVISED,
     }
     return render(request, "site/privacy.html", context)
 

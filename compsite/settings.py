@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "compsite.proxies.ForwardedHeadersMiddleware",
     # Each request starts with a fresh Redis budget (see REDIS_TIMEOUT), before anything uses Redis.
     "compsite.redis_budget.RedisBudgetMiddleware",
+    # Outside everything that may answer an open-data address (the HTTPS redirect, a 400 for
+    # unreadable input, the resolver's 404): their answers get the CORS header and JSON errors.
+    "comparisons.sharing.middleware.OpenDataMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below static files, which carry their own headers; above everything that can set a cookie

@@ -8,6 +8,7 @@ page) however many addresses it lists, each date a subquery of the row it dates;
 two queries a section (its count and its latest date).
 """
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from comparisons.models import Category, Comparison, Tool
+from compsite import pages
 from compsite.urls_absolute import absolute
 from newsletter.models import Edition
 from reviews.models import Reviewer, Scorecard
@@ -157,22 +159,42 @@ class EditionSitemap(SiteUrlSitemap):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
+def _newest_of(queryset) -> datetime.datetime | None:
+    return queryset.aggregate(latest=Max("updated_at"))["latest"]
+
+
 class PageSitemap(SiteUrlSitemap):
-    """The home page, the index pages and the site's own pages (no dates: they have none)."""
+    """The home page, the index pages and the site's own pages, each dated by the newest change
+    to what it shows: the home page by its comparisons and tools, an index by what it lists, the
+    about and privacy pages by the date their text was last revised. Four queries."""
 
     def items(self) -> list[str]:
-        return [
-            "comparisons:home",
-            "comparisons:tools",
-            "comparisons:categories",
-            "reviews:list",
-            "newsletter:index",
-            "about",
-            "privacy",
-        ]
+        return list(self.dates)
 
     def location(self, name: str) -> str:
         return reverse(name)
+
+    def lastmod(self, name: str):
+        return self.dates[name]
+
+    def get_latest_lastmod(self):
+        return _latest(*self.dates.values())
+
+    @cached_property
+    def dates(self) -> dict:
+        comparisons = _newest_of(Comparison.objects.published())
+        tools = _newest_of(Tool.objects.published())
+        verdicts = _newest_of(Scorecard.objects.filter(tool__is_published=True))
+        editions = _newest_of(Edition.objects.public())
+        return {
+            "comparisons:home": _latest(comparisons, tools),
+            "comparisons:tools": _latest(tools, verdicts),
+            "comparisons:categories": tools,
+            "reviews:list": verdicts,
+            "newsletter:index": editions,
+            "about": pages.ABOUT_REVISED,
+            "privacy": pages.PRIVACY_REVISED,
+        }
 
 
 SITEMAPS = {

@@ -28,13 +28,13 @@ class MarkdownTextarea(forms.Textarea):
         preview_id = f"{widget_attrs.get('id', name)}-preview"
         widget_attrs.update(
             {
-                "hx-post": reverse("editors:markdown_preview"),
-                "hx-trigger": "input changed delay:400ms",
-                "hx-target": f"#{preview_id}",
-                "hx-swap": "innerHTML",
+                "data-hx-post": reverse("editors:markdown_preview"),
+                "data-hx-trigger": "input changed delay:400ms",
+                "data-hx-target": f"#{preview_id}",
+                "data-hx-swap": "innerHTML",
                 # Only the token and this field travel, not the whole form.
-                "hx-params": f"csrfmiddlewaretoken,field,{name}",
-                "hx-vals": json.dumps({"field": name}),
+                "data-hx-params": f"csrfmiddlewaretoken,field,{name}",
+                "data-hx-vals": json.dumps({"field": name}),
             }
         )
         context["preview_id"] = preview_id

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -16,7 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from comparisons.models import Category, Comparison
 from comparisons.sharing import SITE_NAME
-from compsite.urls_absolute import absolute, site_host
+from compsite.urls_absolute import absolute
 
 FEED_LENGTH = 20
 # What XML 1.0 cannot carry: the C0 control characters but tab, line feed and carriage return.
@@ -83,10 +85,13 @@ class ComparisonFeed(Feed):
         return absolute(comparison.get_absolute_url())
 
     def item_guid(self, comparison: Comparison) -> str:
-        # A tag URI, not the link: a comparison's address changes when a tool is renamed, and a
-        # feed reader would then show it as a new entry.
-        created = comparison.created_at.date().isoformat()
-        return f"tag:{site_host()},{created}:comparison:{comparison.pk}"
+        # Not the link: a comparison's address changes when a tool is renamed, and a feed reader
+        # would then show it as a new entry. Not a tag: URI either, whose authority must be a
+        # domain name (SITE_URL may be an IP address, or have a port). A name-based UUID of the
+        # site and the comparison's key is a valid id whatever SITE_URL is, and stays put.
+        return uuid.uuid5(
+            uuid.NAMESPACE_URL, f"{settings.SITE_URL}/#comparison-{comparison.pk}"
+        ).urn
 
     def item_pubdate(self, comparison: Comparison) -> datetime.datetime:
         return comparison.published_at

@@ -2,7 +2,8 @@
 
 The numbers are the page's, defined once in docs/product.md: percents are whole numbers (or null while
 there is nothing to count), prices are exact decimal strings in US dollars (or null for "contact
-sales"), and every URL is absolute.
+sales"), and every URL is absolute. ``comparisons/sharing/schemas/comparison.schema.json`` is the
+format's JSON Schema, served at ``/data/comparison.schema.json``; the data is under CC BY 4.0.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from compsite.urls_absolute import absolute
 from reviews.models import Scorecard
 
 FORMAT_VERSION = 1
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+LICENCE_NAME = "CC BY 4.0"
 
 
 def comparison_open_data(comparison: Comparison) -> dict:
@@ -28,6 +31,8 @@ def comparison_open_data(comparison: Comparison) -> dict:
         "json_url": absolute(comparison.get_data_url()),
         "share_image_url": absolute(comparison.get_share_image_url()),
         "definitions_url": absolute(reverse("about")) + "#numbers",
+        "schema_url": absolute(reverse("comparisons:data_schema")),
+        "data_licence": LICENCE_URL,
         "published_at": comparison.published_at,
         "updated_at": comparison.updated_at,
         "prices_checked": comparison.prices_checked,
@@ -42,6 +47,17 @@ def comparison_open_data(comparison: Comparison) -> dict:
 def _tool(tool: Tool, position: int, *, votes: int, percent: int | None) -> dict:
     return {
         "position": position,
+        **tool_record(tool),
+        "community": {"votes": votes, "percent": percent},
+    }
+
+
+def tool_record(tool: Tool) -> dict:
+    """A tool as open data, the same in a comparison's JSON and in the tools download.
+
+    Needs ``Tool.objects.with_profile()``: no query of its own.
+    """
+    return {
         "slug": tool.slug,
         "name": tool.name,
         "url": absolute(tool.get_absolute_url()),
@@ -63,7 +79,6 @@ def _tool(tool: Tool, position: int, *, votes: int, percent: int | None) -> dict
             "scorecards": tool.scorecard_count,
         },
         "scorecards": [_scorecard(scorecard) for scorecard in tool.scorecards.all()],
-        "community": {"votes": votes, "percent": percent},
     }
 
 

@@ -1,11 +1,16 @@
 """schema.org JSON-LD for comparison pages and tools, and its safe embedding in HTML.
 
-Two kinds of numbers, kept apart on purpose:
-- the panel's verdicts are critic ``Review``s of a tool, each by a ``Person`` (the reviewer), with
-  the quote as ``reviewBody`` and ship/skip as a 1-or-0 ``Rating``;
-- community votes are ``InteractionCounter``s of a ``VoteAction`` on the comparison page.
-There is deliberately no ``AggregateRating``: a tool's share of the votes in one comparison is not a
-rating of the tool, and a search engine must not show it as stars next to the critics' reviews.
+A tool page is a ``SoftwareApplication`` with its offers and the panel's verdicts as critic
+``Review``s, each by a ``Person`` (the reviewer), with the quote as ``reviewBody`` and ship/skip as
+a 1-or-0 ``Rating``. A comparison page lists its tools by their own pages' addresses rather than
+repeating their reviews (Google: reviews must be about one specific item, so reviews nested in a
+list of several apps earn no review snippet), and counts the community vote as
+``InteractionCounter``s of a ``VoteAction``. There is deliberately no ``AggregateRating``: a
+tool's share of the votes in one comparison is not a rating of the tool, and a search engine
+must not show it as stars next to the critics' reviews.
+
+No value is ever ``null``: what a page does not know (a generated comparison's publication date)
+is left out, which ``json_ld_script`` guarantees for every document.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from comparisons.models import Comparison, PricingTier, Tool
 from comparisons.numbers import plain_decimal
 from comparisons.sharing import SITE_NAME
+from comparisons.sharing.application_categories import application_category
 from compsite.urls_absolute import absolute
 from reviews.models import Scorecard
 
@@ -27,28 +33,45 @@ from reviews.models import Scorecard
 _SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
+def without_nulls(node):
+    """``node`` with every ``None`` left out, at any depth: schema.org has no null, and a
+    validator reads ``"datePublished": null`` as a date that is not one."""
+    if isinstance(node, dict):
+        return {key: without_nulls(value) for key, value in node.items() if value is not None}
+    if isinstance(node, list):
+        return [without_nulls(value) for value in node if value is not None]
+    return node
+
+
 def json_ld_script(data: dict) -> SafeString:
     """``data`` as a ``<script type="application/ld+json">`` data block (never executed)."""
-    document = {"@context": "https://schema.org", **data}
+    document = without_nulls({"@context": "https://schema.org", **data})
     text = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_SAFE)
     # mark_safe is sound: the translation above leaves no markup in the text.
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def tool_id(tool: Tool) -> str:
+    """The tool's node id: its page's address, so other pages can point at it."""
+    return f"{absolute(tool.get_absolute_url())}#tool"
 
 
 def tool_json_ld(tool: Tool) -> dict:
     """A tool as a ``SoftwareApplication`` with its price list and the panel's reviews.
 
     Needs the tool's category, pricing tiers and scorecards with their reviewers loaded, as
-    ``Comparison.objects.with_page_data()`` loads them for each of its tools.
+    ``Tool.objects.with_profile()`` loads them.
     """
     url = absolute(tool.get_absolute_url())
     data = {
         "@type": "SoftwareApplication",
-        "@id": f"{url}#tool",
+        "@id": tool_id(tool),
         "name": tool.name,
         "url": url,
         "description": tool.tagline,
-        "applicationCategory": tool.category.name,
+        # One of Google's values; the site's own category is the genre.
+        "applicationCategory": application_category(tool.category.slug),
+        "genre": tool.category.name,
     }
     if tool.website:
         data["sameAs"] = tool.website
@@ -66,7 +89,7 @@ def tool_json_ld(tool: Tool) -> dict:
 
 
 def comparison_json_ld(comparison: Comparison) -> dict:
-    """The comparison page: its tools in order, each with its reviews, and the community vote.
+    """The comparison page: its tools in order, each by its own page, and the community vote.
 
     Needs ``Comparison.objects.with_page_data()``.
     """
@@ -75,13 +98,20 @@ def comparison_json_ld(comparison: Comparison) -> dict:
     tools = []
     votes = []
     for position, standing in enumerate(comparison.standings, start=1):
-        tool = tool_json_ld(standing.tool)
-        tools.append({"@type": "ListItem", "position": position, "item": tool})
+        tool = standing.tool
+        tools.append(
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": tool.name,
+                "url": absolute(tool.get_absolute_url()),
+            }
+        )
         votes.append(
             {
                 "@type": "InteractionCounter",
-                "name": f"Community votes for {standing.tool.name}",
-                "interactionType": {"@type": "VoteAction", "actionOption": {"@id": tool["@id"]}},
+                "name": f"Community votes for {tool.name}",
+                "interactionType": {"@type": "VoteAction", "actionOption": {"@id": tool_id(tool)}},
                 "userInteractionCount": standing.votes,
             }
         )
@@ -143,6 +173,7 @@ def _review(scorecard: Scorecard) -> dict:
             "url": absolute(reviewer.get_absolute_url()),
             "description": reviewer.get_lens_display(),
         },
+        "datePublished": scorecard.created_at.date(),
         "reviewBody": scorecard.quote,
         "reviewRating": {
             "@type": "Rating",

@@ -1,4 +1,7 @@
+import datetime
+
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from comparisons.markdown import render_markdown
@@ -15,6 +18,19 @@ def markdown(source: str) -> SafeString:
 def as_percent(value: int | None) -> str:
     """A whole percent, or an em dash while there is nothing to count."""
     return "—" if value is None else f"{value}%"
+
+
+@register.filter
+def machine_datetime(value: datetime.datetime | None) -> str:
+    """A moment for ``<time datetime>``: ISO 8601 to the second, in the current time zone.
+
+    Django's ``date:"c"`` keeps microseconds, and HTML allows at most three digits of a second.
+    """
+    if not isinstance(value, datetime.datetime):
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(microsecond=0).isoformat()
 
 
 @register.simple_tag(takes_context=True)

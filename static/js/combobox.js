@@ -1,7 +1,7 @@
 /* "Compare any two": each input[data-combobox] becomes an ARIA combobox with a listbox popup
    (the WAI-ARIA Authoring Practices' "list autocomplete" pattern).
 
-   htmx fetches the options as the reader types (the input's hx-* attributes: debounced, one
+   htmx fetches the options as the reader types (the input's data-hx-* attributes: debounced, one
    request in flight); this file adds the ARIA state, the keyboard (arrows, Enter, Escape), the
    mouse and the choice. A chosen tool is sent by its slug, so /compare/ need not guess; anything
    typed and not chosen is sent as typed, as it is without JavaScript. No inline script or style:

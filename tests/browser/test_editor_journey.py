@@ -169,7 +169,7 @@ def test_the_edition_page_previews_and_follows_a_send_by_itself(newsroom, make_p
     Delivery.objects.filter(status="pending").update(status="sent")
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SENT)
     page.locator("#send-progress-counts", has_text="3 sent").wait_for()
-    assert page.locator("#send-progress").get_attribute("hx-trigger") is None
+    assert page.locator("#send-progress").get_attribute("data-hx-trigger") is None
     assert page.locator("#send-progress-bar").get_attribute("value") == "4"
     screenshot(page, "editor-edition-progress")
     visits.check()

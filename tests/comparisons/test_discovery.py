@@ -1,7 +1,6 @@
 """Tools, categories, reviewers, any-pair pages and trending (the picker: test_picker.py)."""
 
 import datetime
-from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -14,6 +13,7 @@ from comparisons.models import Comparison, ComparisonEntry, Tool, Vote
 from reviews.models import Verdict
 from tests.catalogue import add_tools
 from tests.clients import CommittingClient
+from tests.crawl import crawl
 from tests.factories import (
     CategoryFactory,
     PricingTierFactory,
@@ -266,27 +266,7 @@ def test_home_has_latest_trending_categories_and_picker(client, catalogue):
 def test_every_printed_link_is_canonical(client, catalogue):
     """Crawl the site from home: no internal link answers with a redirect or an error."""
     reader().post("/compare/claude-vs-cursor/vote/", {"tool": "claude"})  # a generated pair
-    seen, queue = set(), ["/"]
-    while queue and len(seen) < 400:
-        path = queue.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        response = client.get(path)
-        assert response.status_code == 200, f"{path} answered {response.status_code}"
-        if not response["Content-Type"].startswith("text/html"):
-            continue  # a feed or the JSON version: reached, and nothing to follow
-        for anchor in BeautifulSoup(response.content, "html.parser").select("a[href]"):
-            href = anchor["href"]
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or href.startswith("#"):
-                continue
-            target = parts.path or path
-            if parts.query:
-                target += "?" + parts.query
-            if target.startswith("/admin/"):
-                continue
-            queue.append(target if target.startswith("/") else path)
+    seen = crawl(client)
     assert "/compare/claude-vs-cursor/" in seen
     assert len(seen) > 40
 

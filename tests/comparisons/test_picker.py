@@ -258,10 +258,10 @@ def test_each_box_is_labelled_and_wired_to_the_endpoint(client, demo, path):
         listbox = page.select_one(f"#{box['data-combobox']}")
         assert listbox["role"] == "listbox" and listbox.has_attr("hidden")
         assert listbox.get("aria-label")
-        assert box["hx-get"] == SUGGEST
-        assert box["hx-target"] == f"#{listbox['id']}"
-        assert box["hx-sync"] == "this:replace"  # one request in flight
-        assert re.search(r"\binput changed delay:\d+ms\b", box["hx-trigger"])
+        assert box["data-hx-get"] == SUGGEST
+        assert box["data-hx-target"] == f"#{listbox['id']}"
+        assert box["data-hx-sync"] == "this:replace"  # one request in flight
+        assert re.search(r"\binput changed delay:\d+ms\b", box["data-hx-trigger"])
         assert box["autocomplete"] == "off"
         # Without JavaScript it is a plain text box: the script adds the combobox role.
         assert box["type"] == "text" and not box.has_attr("role")
@@ -279,7 +279,7 @@ def test_no_inline_script_or_style(client, demo, path):
     assert not page.find_all("style")
     for element in page.find_all(True):
         assert "style" not in element.attrs, element.name
-        inline = [name for name in element.attrs if name.startswith(("on", "hx-on"))]
+        inline = [name for name in element.attrs if name.startswith(("on", "hx-on", "data-hx-on"))]
         assert not inline, element.name
 
 

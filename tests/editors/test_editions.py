@@ -217,8 +217,8 @@ def test_while_sending_the_page_shows_progress_that_updates_itself(editor_client
     edition = sending_edition(edition)
     soup = BeautifulSoup(editor_client.get(page_of(edition)).content, "html.parser")
     progress = soup.find(id="send-progress")
-    assert progress["hx-get"] == page_of(edition, "progress/")
-    assert progress["hx-trigger"] == "every 3s"
+    assert progress["data-hx-get"] == page_of(edition, "progress/")
+    assert progress["data-hx-trigger"] == "every 3s"
     bar = progress.find("progress")
     assert (bar["value"], bar["max"]) == ("4", "6")
     counts = " ".join(progress.select_one(".send-progress-counts").text.split())
@@ -232,7 +232,7 @@ def test_while_sending_the_page_shows_progress_that_updates_itself(editor_client
     fragment = editor_client.get(page_of(edition, "progress/"), headers={"hx-request": "true"})
     soup = BeautifulSoup(fragment.content, "html.parser")
     done = soup.find(id="send-progress")
-    assert not done.has_attr("hx-trigger")
+    assert not done.has_attr("data-hx-trigger")
     assert done.find("progress")["value"] == "6"
     assert "5 sent · 1 failed" in " ".join(done.text.split())
 

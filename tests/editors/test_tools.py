@@ -88,8 +88,8 @@ def test_markdown_fields_show_the_saved_text_rendered_and_sanitised(editor_clien
     assert preview.find("strong").text == "on device"
     assert preview.find("script") is None
     textarea = soup.find("textarea", id="id_description")
-    assert textarea["hx-post"] == "/admin/markdown-preview/"
-    assert textarea["hx-params"] == "csrfmiddlewaretoken,field,description"
+    assert textarea["data-hx-post"] == "/admin/markdown-preview/"
+    assert textarea["data-hx-params"] == "csrfmiddlewaretoken,field,description"
 
 
 def test_the_live_preview_renders_what_the_editor_types(editor_client):

@@ -46,7 +46,7 @@ def test_block_on_home_comparison_and_newsletter_pages_follows_the_markup_contra
         assert block is not None, path
         form = block.find("form", method="post")
         assert form["action"] == SUBSCRIBE
-        assert form["hx-post"] == SUBSCRIBE
+        assert form["data-hx-post"] == SUBSCRIBE
         email = form.find("input", attrs={"name": "email"})
         assert email["type"] == "email"
         assert page.find("label", attrs={"for": email["id"]}).get_text(strip=True)

@@ -6,14 +6,17 @@ is the rightmost X-Forwarded-For address that is not a proxy's. 127.0.0.1 is whe
 connect from; 127.0.0.2 and 127.0.0.3 are readers, or somebody who reached gunicorn directly.
 """
 
+import gzip
 import http.client
 import itertools
 import random
 from contextlib import ExitStack, contextmanager
+from email.message import Message
 from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+import zstandard
 from bs4 import BeautifulSoup
 
 from tests.services import (
@@ -262,3 +265,56 @@ def slow_client(server: Server, start: str) -> http.client.HTTPConnection:
     connection.connect()
     connection.sock.sendall(start.encode())
     return connection
+
+
+# --- Compression: text goes out zstd- or gzip-compressed to clients that ask ----------------
+
+
+def raw_get(browser: Browser, path: str, encoding: str | None) -> tuple[Message, bytes]:
+    """A GET asking for ``encoding`` (none: identity); the headers and the body as sent."""
+    connection = browser.connect()
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": encoding or "identity"})
+        response = connection.getresponse()
+        return response.headers, response.read()
+    finally:
+        connection.close()
+
+
+DECODERS = {
+    "zstd": lambda body: zstandard.ZstdDecompressor().decompressobj().decompress(body),
+    "gzip": gzip.decompress,
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/", "text/html"),
+        ("/feeds/comparisons/", "application/atom+xml"),
+        ("/sitemap.xml", "application/xml"),
+        ("/sitemap-tools.xml", "application/xml"),
+        (f"/compare/{SLUG}.json", "application/json"),
+        ("/data/tools.jsonl", "application/jsonl"),  # streamed
+        ("/data/comparisons.csv", "text/csv"),
+    ],
+)
+def test_the_proxy_compresses_text_for_clients_that_ask(stack, path, content_type):
+    with stack.proxied() as proxy:
+        browser = proxy.browser()
+        headers, plain = raw_get(browser, path, None)
+        assert headers["Content-Type"].startswith(content_type)
+        assert "Content-Encoding" not in headers
+        for encoding, decode in DECODERS.items():
+            headers, body = raw_get(browser, path, f"{encoding}, br;q=0.5")
+            assert headers.get("Content-Encoding") == encoding, (path, headers)
+            assert "Accept-Encoding" in ", ".join(headers.get_all("Vary"))
+            assert len(body) < len(plain)
+            decoded = decode(body)
+            if content_type == "text/html":  # each page has a CSRF token of its own
+                assert decoded.startswith(b"<!doctype html>") and decoded.endswith(b"</html>\n")
+            else:
+                assert decoded == plain
+        # zstd is preferred when a client takes both.
+        headers, _ = raw_get(browser, path, "gzip, zstd")
+        assert headers.get("Content-Encoding") == "zstd"

@@ -39,7 +39,7 @@ def test_comparison_feed_is_atom_with_absolute_links(client, content):
     [entry] = feed.findall("atom:entry", ATOM)  # the draft is not in it
     assert entry.findtext("atom:title", namespaces=ATOM) == "SmolVLM2-2B vs SmolVLM2"
     assert links(entry, "alternate") == [f"{SITE}/compare/smolvlm2-vs-smolvlm2-2b/"]
-    assert entry.findtext("atom:id", namespaces=ATOM).startswith("tag:verdicts.example,")
+    assert entry.findtext("atom:id", namespaces=ATOM).startswith("urn:uuid:")
     assert entry.findtext("atom:published", namespaces=ATOM)
     assert entry.findtext("atom:updated", namespaces=ATOM)
     assert [c.get("term") for c in entry.findall("atom:category", ATOM)] == [

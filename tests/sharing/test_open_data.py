@@ -1,7 +1,21 @@
-"""The JSON version of a comparison: open data, absolute URLs, fixed query count."""
+"""Open data: a comparison's JSON version (absolute URLs, fixed query count, its served JSON
+Schema, revalidation, readable redirects and errors) and the whole-dataset downloads."""
+
+import csv
+import datetime
+import io
+import json
+from email.utils import parsedate_to_datetime
 
 import pytest
+import time_machine
+from bs4 import BeautifulSoup
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
+from comparisons.models import Tool
+from comparisons.sharing import datasets
+from reviews.models import Scorecard
 from tests.factories import ToolFactory, make_comparison
 from tests.sharing.conftest import SITE, grow, vote
 
@@ -119,3 +133,199 @@ def test_json_query_count_is_pinned_and_does_not_grow(client, content, django_as
             response = client.get(data_url(comparison))
         assert response.status_code == 200
     assert len(response.json()["tools"]) == 4
+
+
+# --- The format's schema ----------------------------------------------------------------------
+
+
+def served_schema(client) -> dict:
+    response = client.get("/data/comparison.schema.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/schema+json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    schema = response.json()
+    Draft202012Validator.check_schema(schema)
+    assert schema["$id"] == f"{SITE}/data/comparison.schema.json"
+    return schema
+
+
+def assert_valid(schema: dict, document: dict) -> None:
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    error = best_match(validator.iter_errors(document))
+    assert error is None, (list(error.absolute_path), error.message)
+
+
+def test_every_kind_of_json_version_matches_the_served_schema(client, content):
+    schema = served_schema(client)
+    no_votes = client.get(data_url(content.comparison)).json()
+    assert no_votes["schema_url"] == f"{SITE}/data/comparison.schema.json"
+    assert no_votes["data_licence"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert_valid(schema, no_votes)
+    vote(content.comparison, content.big)
+    assert_valid(schema, client.get(data_url(content.comparison)).json())
+    generated = client.get("/compare/moondream-2-vs-smolvlm2.json").json()
+    assert generated["kind"] == "generated" and generated["published_at"] is None
+    assert_valid(schema, generated)
+    four = make_comparison(content.big, content.small, ToolFactory(), ToolFactory())
+    assert_valid(schema, client.get(data_url(four)).json())
+
+
+def test_the_schema_refuses_what_the_format_does_not_allow(client, content):
+    schema = served_schema(client)
+    document = client.get(data_url(content.comparison)).json()
+    document["tools"][0]["community"]["percent"] = 120
+    with pytest.raises(AssertionError):
+        assert_valid(schema, document)
+
+
+def test_about_links_the_schema_and_the_downloads(client, content):
+    soup = BeautifulSoup(client.get("/about/").content, "html.parser")
+    links = {a["href"] for a in soup.select("a[href]")}
+    assert {
+        "/data/comparison.schema.json",
+        "/data/tools.jsonl",
+        "/data/tools.csv",
+        "/data/comparisons.jsonl",
+        "/data/comparisons.csv",
+        "https://creativecommons.org/licenses/by/4.0/",
+    } <= links
+
+
+# --- Revalidation, redirects and errors --------------------------------------------------------
+
+
+def test_the_json_version_has_an_etag_and_answers_304_until_it_changes(client, content):
+    first = client.get(data_url(content.comparison))
+    etag = first["ETag"]
+    again = client.get(data_url(content.comparison), headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert again["ETag"] == etag
+    assert again["Access-Control-Allow-Origin"] == "*"
+    vote(content.comparison, content.big)
+    changed = client.get(data_url(content.comparison), headers={"if-none-match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def assert_open_json_error(response, status: int) -> None:
+    assert response.status_code == status
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["status"] == status
+
+
+def test_redirects_and_errors_at_json_addresses_are_readable_from_other_sites(client, content):
+    moved = client.get("/compare/smolvlm2-vs-moondream-2.json")  # the other order
+    assert moved.status_code == 301
+    assert moved["Location"] == "/compare/moondream-2-vs-smolvlm2.json"
+    assert moved["Access-Control-Allow-Origin"] == "*"
+    assert_open_json_error(client.get("/compare/nothing-vs-nowhere.json"), 404)
+    assert_open_json_error(client.get("/compare/not a slug.json"), 404)  # no URL pattern
+    assert_open_json_error(client.get("/data/nothing.jsonl"), 404)
+    assert_open_json_error(client.get("/data/tools.xml"), 404)
+    posted = client.post(data_url(content.comparison))
+    assert_open_json_error(posted, 405)
+    assert posted["Allow"] == "GET, HEAD"
+    assert_open_json_error(client.get(data_url(content.comparison), {"q": "\x00"}), 400)
+    # Pages keep their HTML error pages.
+    assert client.get("/compare/nothing-vs-nowhere/")["Content-Type"].startswith("text/html")
+
+
+# --- Whole-dataset downloads -------------------------------------------------------------------
+
+
+def download(client, path: str, **headers):
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200, path
+    assert response.streaming
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Link"] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+    return response, b"".join(response.streaming_content).decode()
+
+
+def test_the_tools_download_holds_every_published_tool(client, content):
+    response, body = download(client, "/data/tools.jsonl")
+    assert response["Content-Type"] == "application/jsonl; charset=utf-8"
+    records = [json.loads(line) for line in body.splitlines()]
+    assert [record["slug"] for record in records] == ["moondream-2", "smolvlm2", "smolvlm2-2b"]
+    in_comparison = client.get(data_url(content.comparison)).json()["tools"][1]
+    small = records[1]
+    assert small == {
+        key: value for key, value in in_comparison.items() if key not in ("position", "community")
+    }
+    response, body = download(client, "/data/tools.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [row["slug"] for row in rows] == ["moondream-2", "smolvlm2", "smolvlm2-2b"]
+    assert rows[1]["url"] == f"{SITE}/tools/smolvlm2/"
+    assert (rows[1]["panel_ship_percent"], rows[1]["entry_price"]) == ("50", "$9.5/mo")
+    assert rows[0]["panel_ship_percent"] == ""  # nothing to count: an empty cell, not "None"
+
+
+def test_the_comparisons_download_holds_every_published_curated_comparison(client, content):
+    vote(content.comparison, content.big)
+    client.post("/compare/moondream-2-vs-smolvlm2/vote/", {"tool": "smolvlm2"})  # generated
+    _, body = download(client, "/data/comparisons.jsonl")
+    [record] = [json.loads(line) for line in body.splitlines()]  # not the draft, not generated
+    assert record["slug"] == "smolvlm2-vs-smolvlm2-2b"
+    assert record["url"] == f"{SITE}/compare/smolvlm2-vs-smolvlm2-2b/"
+    assert record["total_votes"] == 1
+    assert [(tool["slug"], tool["votes"], tool["percent"]) for tool in record["tools"]] == [
+        ("smolvlm2-2b", 1, 100),
+        ("smolvlm2", 0, 0),
+    ]
+    _, body = download(client, "/data/comparisons.csv")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [(row["slug"], row["position"], row["tool_slug"]) for row in rows] == [
+        ("smolvlm2-vs-smolvlm2-2b", "1", "smolvlm2-2b"),
+        ("smolvlm2-vs-smolvlm2-2b", "2", "smolvlm2"),
+    ]
+
+
+def test_downloads_are_dated_by_their_newest_change_and_revalidate(client, content):
+    response, _ = download(client, "/data/comparisons.jsonl")
+    assert parsedate_to_datetime(
+        response["Last-Modified"]
+    ) == content.comparison.updated_at.replace(microsecond=0)
+    since = response["Last-Modified"]
+    unchanged = client.get("/data/comparisons.jsonl", headers={"if-modified-since": since})
+    assert unchanged.status_code == 304
+    assert unchanged["Access-Control-Allow-Origin"] == "*"
+    with time_machine.travel(datetime.timedelta(minutes=5)):
+        vote(content.comparison, content.small)  # a vote changes the counts, not the row
+    response, _ = download(client, "/data/comparisons.jsonl", **{"if-modified-since": since})
+    assert parsedate_to_datetime(response["Last-Modified"]) > parsedate_to_datetime(since)
+    tools, _ = download(client, "/data/tools.csv")
+    newest = max(
+        [tool.updated_at for tool in Tool.objects.filter(is_published=True)]
+        + [card.updated_at for card in Scorecard.objects.all()]
+    )
+    assert parsedate_to_datetime(tools["Last-Modified"]) == newest.replace(microsecond=0)
+
+
+def test_downloads_stream_in_a_fixed_number_of_queries(client, content, django_assert_num_queries):
+    # Its date (two aggregates), then the rows: tools, pricing tiers, scorecards.
+    with django_assert_num_queries(5):
+        download(client, "/data/tools.jsonl")
+    grow(content, times=3)
+    with django_assert_num_queries(5):
+        _, body = download(client, "/data/tools.jsonl")
+    assert len(body.splitlines()) == Tool.objects.filter(is_published=True).count()
+
+
+def test_downloads_are_written_in_blocks_not_a_line_at_a_time(client, content, monkeypatch):
+    monkeypatch.setattr(datasets, "WRITE_SIZE", 200)
+    grow(content, times=2)
+    response = client.get("/data/tools.csv")
+    blocks = list(response.streaming_content)
+    assert len(blocks) > 1
+    assert all(len(block) >= 200 for block in blocks[:-1])
+    assert b"".join(blocks).count(b"\n") == Tool.objects.filter(is_published=True).count() + 1
+
+
+def test_a_head_of_a_download_reads_no_rows(client, content, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the date's two aggregates
+        response = client.head("/data/tools.csv")
+    assert response.status_code == 200 and not response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Last-Modified"]
+    assert response["Content-Disposition"] == 'attachment; filename="ai-tool-verdicts-tools.csv"'

@@ -6,10 +6,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.utils import timezone
+from lxml import etree
 
+from compsite import pages
 from compsite.sitemaps import SITEMAPS, SiteUrlSitemap
 from newsletter.models import Edition
+from reviews.models import Scorecard
 from tests.newsletter.factories import make_edition
+from tests.services import ROOT
 from tests.sharing.conftest import SITE, grow
 
 pytestmark = pytest.mark.django_db
@@ -18,17 +22,28 @@ NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP = {"sm": NS}
 PROTOCOL_LIMIT = 50_000
 # The index: for comparisons, categories and reviewers a count and a latest date, for tools a
-# count and two latest dates (its own and its verdicts'), for editions a count (none went out).
-INDEX_QUERIES = 10
+# count and two latest dates (its own and its verdicts'), for editions a count (none went out),
+# for the site's pages their four dates (comparisons, tools, verdicts, editions).
+INDEX_QUERIES = 14
 SECTION_QUERIES = 2  # the paginator's count and the page
+PAGES_QUERIES = 4  # the site's pages: their dates
+SCHEMAS = ROOT / "tests" / "schemas"
+# sitemaps.org's schemas: sitemap.xsd as npm's sitemap package ships it, siteindex.xsd as
+# sitemaps.org publishes it.
+URLSET_SCHEMA = etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap.xsd")))
+INDEX_SCHEMA = etree.XMLSchema(etree.parse(str(SCHEMAS / "siteindex.xsd")))
 SECTION = re.compile(rf"^{re.escape(SITE)}/sitemap-(\w+)\.xml(?:\?p=(\d+))?$")
 
 
 def fetch(client, url: str) -> ET.Element:
+    """The sitemap document at ``url``, valid against its sitemaps.org schema."""
     assert url.startswith(SITE), url
     response = client.get(url.removeprefix(SITE))
     assert response.status_code == 200, url
     assert response["Content-Type"] == "application/xml"
+    document = etree.fromstring(response.content)
+    schema = INDEX_SCHEMA if document.tag == f"{{{NS}}}sitemapindex" else URLSET_SCHEMA
+    assert schema.validate(document), (url, schema.error_log)
     return ET.fromstring(response.content)
 
 
@@ -75,10 +90,7 @@ def test_sitemap_is_an_index_of_sections_on_site_url(client, content):
     # No edition went out yet: an empty section is left out (a sitemap lists at least one URL).
     assert sections == {"pages", "comparisons", "tools", "categories", "reviewers"}
     for url, lastmod in entries.items():
-        if "/sitemap-pages.xml" in url:
-            assert lastmod is None  # the site's own pages have no date to give
-        else:
-            assert datetime.datetime.fromisoformat(lastmod).tzinfo is not None, url
+        assert datetime.datetime.fromisoformat(lastmod).tzinfo is not None, url
 
 
 def test_sitemap_lists_published_content_on_site_url(client, content):
@@ -116,6 +128,28 @@ def test_sitemap_dates_what_changed(client, content):
         content.big.updated_at, *(card.updated_at for card in content.big.scorecards.all())
     )
     assert urls[f"{SITE}/tools/smolvlm2-2b/"] == newest.date().isoformat()
+
+
+def test_every_page_of_the_site_is_dated_by_what_it_shows(client, content):
+    sent = make_edition(
+        content.comparison, number=1, status=Edition.Status.SENT, sent_at=timezone.now()
+    )
+    urls = sitemap(client)
+    tools = max(
+        tool.updated_at for tool in [content.big, content.small, content.draft.tools.last()]
+    )
+    verdicts = max(card.updated_at for card in Scorecard.objects.all())
+    expected = {
+        "/": max(content.comparison.updated_at, tools),
+        "/tools/": max(tools, verdicts),
+        "/categories/": tools,
+        "/reviewers/": verdicts,
+        "/newsletter/": sent.updated_at,
+        "/about/": pages.ABOUT_REVISED,
+        "/privacy/": pages.PRIVACY_REVISED,
+    }
+    for path, date in expected.items():
+        assert urls[SITE + path] == date.date().isoformat(), path
 
 
 def test_the_index_dates_each_section_by_its_newest_item(client, content):
@@ -167,7 +201,7 @@ def test_sitemap_query_counts_are_pinned_and_do_not_grow(
             entries = index(client)
         urls = {}
         for url in entries:
-            queries = 0 if "/sitemap-pages.xml" in url else SECTION_QUERIES
+            queries = PAGES_QUERIES if "/sitemap-pages.xml" in url else SECTION_QUERIES
             with django_assert_num_queries(queries):
                 urls.update(section(client, url))
         return urls

@@ -5,20 +5,40 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.management import call_command
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
-from comparisons.models import Comparison
-from comparisons.sharing.structured_data import json_ld_script, tool_json_ld
+from comparisons.models import Comparison, Tool
+from comparisons.sharing.application_categories import (
+    BY_CATEGORY_SLUG,
+    GOOGLE_APPLICATION_CATEGORIES,
+    application_category,
+)
+from comparisons.sharing.structured_data import json_ld_script, tool_json_ld, without_nulls
+from reviews.models import Scorecard
 from tests.factories import ScorecardFactory, ToolFactory, make_comparison
+from tests.services import ROOT
 from tests.sharing.conftest import SITE, vote
 
 pytestmark = pytest.mark.django_db
 
 
-def page_json_ld(client, comparison) -> tuple[dict, str]:
-    html = client.get(comparison.get_absolute_url()).content.decode()
+SCHEMA = json.loads((ROOT / "tests" / "schemas" / "structured-data.schema.json").read_text())
+VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def page_json_ld(client, path: str) -> tuple[dict, str]:
+    """The page's one JSON-LD block, valid against the structured-data schema."""
+    response = client.get(path)
+    assert response.status_code == 200, path
+    html = response.content.decode()
     blocks = BeautifulSoup(html, "html.parser").find_all("script", type="application/ld+json")
     assert len(blocks) == 1
-    return json.loads(blocks[0].string), html
+    data = json.loads(blocks[0].string)
+    error = best_match(VALIDATOR.iter_errors(data))
+    assert error is None, (path, list(error.absolute_path), error.message)
+    return data, html
 
 
 def walk(node):
@@ -32,22 +52,24 @@ def walk(node):
             yield from walk(value)
 
 
-def test_comparison_json_ld_lists_the_tools_in_order_with_critic_reviews(client, content):
-    vote(content.comparison, content.big)
-    data, _ = page_json_ld(client, content.comparison)
-    assert data["@type"] == "WebPage"
-    assert data["name"] == "SmolVLM2-2B vs SmolVLM2"
-    assert data["primaryImageOfPage"]["url"] == f"{SITE}/compare/smolvlm2-vs-smolvlm2-2b/share.png"
-    items = data["mainEntity"]["itemListElement"]
-    assert [item["position"] for item in items] == [1, 2]
-    big, small = (item["item"] for item in items)
-    assert (big["@type"], big["name"], big["url"]) == (
+def test_a_tool_page_is_a_software_application_with_offers_and_critic_reviews(client, content):
+    data, _ = page_json_ld(client, "/tools/smolvlm2/")
+    assert (data["@type"], data["name"], data["url"]) == (
         "SoftwareApplication",
-        "SmolVLM2-2B",
-        f"{SITE}/tools/smolvlm2-2b/",
+        "SmolVLM2",
+        f"{SITE}/tools/smolvlm2/",
     )
-    assert big["applicationCategory"] == "Vision-language models"
-    review = next(r for r in small["review"] if r["author"]["name"] == "Sam Skeptic")
+    assert data["@id"] == f"{SITE}/tools/smolvlm2/#tool"
+    # Google's list, not the site's own words (which stay, as the genre).
+    assert data["applicationCategory"] == "DeveloperApplication"
+    assert data["genre"] == "Vision-language models"
+    # Only priced tiers are offers; "contact sales" has no price to state.
+    assert [(o["name"], o["price"], o["priceCurrency"]) for o in data["offers"]] == [
+        ("Hosted", "9.5", "USD")
+    ]
+    assert data["offers"][0]["priceSpecification"]["unitText"] == "per month"
+    review = next(r for r in data["review"] if r["author"]["name"] == "Sam Skeptic")
+    scorecard = Scorecard.objects.get(tool=content.small, reviewer__slug="sam")
     assert review["@type"] == "Review"
     assert review["author"] == {
         "@type": "Person",
@@ -55,6 +77,7 @@ def test_comparison_json_ld_lists_the_tools_in_order_with_critic_reviews(client,
         "url": f"{SITE}/reviewers/sam/",
         "description": "The skeptic: competitors and failure modes",
     }
+    assert review["datePublished"] == scorecard.created_at.date().isoformat()
     assert review["reviewBody"] == "Too small."
     assert review["reviewRating"] == {
         "@type": "Rating",
@@ -63,29 +86,75 @@ def test_comparison_json_ld_lists_the_tools_in_order_with_critic_reviews(client,
         "bestRating": 1,
         "worstRating": 0,
     }
+    big, _ = page_json_ld(client, "/tools/smolvlm2-2b/")
     assert {r["reviewRating"]["name"] for r in big["review"]} == {"Ship"}
-    # Only priced tiers are offers; "contact sales" has no price to state.
-    assert [(o["name"], o["price"], o["priceCurrency"]) for o in small["offers"]] == [
-        ("Hosted", "9.5", "USD")
+
+
+def test_known_categories_map_to_googles_list():
+    assert application_category("coding-assistants") == "DeveloperApplication"
+    assert application_category("image-generation") == "DesignApplication"
+    assert application_category("a-category-nobody-mapped") == "DeveloperApplication"
+    assert set(BY_CATEGORY_SLUG.values()) <= GOOGLE_APPLICATION_CATEGORIES
+
+
+def test_comparison_json_ld_lists_the_tools_by_their_own_pages(client, content):
+    vote(content.comparison, content.big)
+    data, _ = page_json_ld(client, content.comparison.get_absolute_url())
+    assert data["@type"] == "WebPage"
+    assert data["name"] == "SmolVLM2-2B vs SmolVLM2"
+    assert data["primaryImageOfPage"]["url"] == f"{SITE}/compare/smolvlm2-vs-smolvlm2-2b/share.png"
+    assert data["mainEntity"]["itemListElement"] == [
+        {
+            "@type": "ListItem",
+            "position": 1,
+            "name": "SmolVLM2-2B",
+            "url": f"{SITE}/tools/smolvlm2-2b/",
+        },
+        {"@type": "ListItem", "position": 2, "name": "SmolVLM2", "url": f"{SITE}/tools/smolvlm2/"},
     ]
-    assert small["offers"][0]["priceSpecification"]["unitText"] == "per month"
+    # The reviews are the tool pages': none is repeated inside the list.
+    assert not any(node.get("@type") == "Review" for node in walk(data))
 
 
 def test_community_votes_are_counters_apart_from_the_reviews(client, content):
     vote(content.comparison, content.big)
     vote(content.comparison, content.big)
     vote(content.comparison, content.small)
-    data, _ = page_json_ld(client, content.comparison)
+    data, _ = page_json_ld(client, content.comparison.get_absolute_url())
     counters = data["interactionStatistic"]
-    tool_ids = [item["item"]["@id"] for item in data["mainEntity"]["itemListElement"]]
-    assert [c["interactionType"]["actionOption"]["@id"] for c in counters] == tool_ids
+    assert [c["interactionType"]["actionOption"]["@id"] for c in counters] == [
+        f"{SITE}/tools/smolvlm2-2b/#tool",
+        f"{SITE}/tools/smolvlm2/#tool",
+    ]
     assert [c["interactionType"]["@type"] for c in counters] == ["VoteAction", "VoteAction"]
     assert [c["userInteractionCount"] for c in counters] == [2, 1]
-    # No star rating built from votes, and no vote count inside a review.
+    # No star rating built from votes.
     assert not any("aggregateRating" in node for node in walk(data))
-    for item in data["mainEntity"]["itemListElement"]:
-        for review in item["item"]["review"]:
-            assert "interactionStatistic" not in review
+    tool, _ = page_json_ld(client, "/tools/smolvlm2/")
+    assert not any("interactionStatistic" in node for node in walk(tool))
+
+
+def test_a_generated_pair_has_no_null_dates(client, content):
+    """A generated comparison was never published: the date is left out, never null."""
+    data, html = page_json_ld(client, "/compare/moondream-2-vs-smolvlm2/")
+    assert "datePublished" not in data
+    assert "null" not in html.split('type="application/ld+json">', 1)[1].split("</script>")[0]
+
+
+def test_without_nulls_leaves_out_every_null_at_any_depth():
+    assert without_nulls({"a": None, "b": [None, {"c": None, "d": 0}], "e": ""}) == {
+        "b": [{"d": 0}],
+        "e": "",
+    }
+
+
+def test_every_tool_and_comparison_page_of_the_demo_is_valid(client):
+    call_command("seed_demo")
+    paths = [tool.get_absolute_url() for tool in Tool.objects.published()]
+    paths += [comparison.get_absolute_url() for comparison in Comparison.objects.published()]
+    paths.append("/compare/claude-vs-cursor/")  # generated
+    for path in paths:
+        page_json_ld(client, path)
 
 
 def test_hostile_names_cannot_break_out_of_the_json_ld_block(client):
@@ -94,11 +163,16 @@ def test_hostile_names_cannot_break_out_of_the_json_ld_block(client):
     b = ToolFactory(name="Bravo", slug="bravo")
     ScorecardFactory(tool=a, quote="</script><img src=x onerror=alert(1)>")
     comparison = make_comparison(a, b)
-    data, html = page_json_ld(client, comparison)
-    assert data["mainEntity"]["itemListElement"][0]["item"]["name"] == hostile
-    assert data["mainEntity"]["itemListElement"][0]["item"]["description"] == "</SCRIPT>tagline"
-    review = data["mainEntity"]["itemListElement"][0]["item"]["review"][0]
-    assert review["reviewBody"] == "</script><img src=x onerror=alert(1)>"
+    data, html = page_json_ld(client, "/tools/evil/")
+    assert data["name"] == hostile
+    assert data["description"] == "</SCRIPT>tagline"
+    assert data["review"][0]["reviewBody"] == "</script><img src=x onerror=alert(1)>"
+    assert (
+        page_json_ld(client, comparison.get_absolute_url())[0]["mainEntity"]["itemListElement"][0][
+            "name"
+        ]
+        == hostile
+    )
     # The raw block holds no markup at all, so nothing in it can end the element early.
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert "<" not in block and ">" not in block

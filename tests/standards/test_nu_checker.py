@@ -1,0 +1,69 @@
+"""Zero Nu HTML Checker errors: on every page the crawl reaches, the other page types (errors,
+"did you mean", links from emails) and the htmx fragments as they sit once swapped in."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from django.utils import timezone
+
+from comparisons.models import Comparison
+from newsletter.models import Edition
+from tests.clients import CommittingClient
+from tests.crawl import crawl, html_pages
+from tests.newsletter.factories import make_edition
+from tests.standards.nu_checker import as_document, nu_errors
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"hx-request": "true"}
+# Pages no link leads to, each a type of its own.
+UNLINKED = {
+    "/compare/?a=sm&b=qwen": 200,  # which one did you mean
+    "/compare/?a=nothing-at-all&b=": 400,  # what to fix
+    "/tools/no-such-tool/": 404,
+    "/search/?q=smol": 200,  # a search with results
+    "/newsletter/confirm/not-a-token/": 400,  # a bad link from an email
+    "/newsletter/unsubscribe/not-a-token/": 400,
+}
+
+
+def htmx_fragments(client) -> dict[str, bytes]:
+    """Each htmx answer inside the element it is swapped into."""
+    comparison = Comparison.objects.get(slug="smolvlm2-vs-smolvlm2-2b")
+    suggestions = client.get("/compare/suggest/?q=sm").content
+    assert b'role="option"' in suggestions
+    vote = client.post(f"/compare/{comparison.slug}/vote/", {"tool": "smolvlm2"}, headers=HTMX)
+    assert vote.status_code == 200
+    # The vote answer's out-of-band parts go to the cards' <dl>s; the rest replaces #vote.
+    soup = BeautifulSoup(vote.content, "html.parser")
+    out_of_band = "".join(str(dd.extract()) for dd in soup.select("[data-hx-swap-oob]"))
+    assert out_of_band
+    signup = client.post(
+        "/newsletter/subscribe/", {"email": "reader@example.com", "next": "/"}, headers=HTMX
+    )
+    assert signup.status_code == 200
+    search = client.get("/search/?q=smol", headers=HTMX)
+    return {
+        "suggestions": as_document(suggestions, '<ul role="listbox" aria-label="Tools">{}</ul>'),
+        "vote block": as_document(str(soup).encode()),
+        "community percents": as_document(out_of_band.encode(), "<dl><dt>Community</dt>{}</dl>"),
+        "sign-up block": as_document(signup.content),
+        "search results": as_document(search.content, '<div aria-live="polite">{}</div>'),
+    }
+
+
+def test_every_page_and_fragment_has_no_nu_checker_errors(client, settings):
+    settings.SIGNUP_RATE = "1000/m"
+    call_command("seed_demo")
+    CommittingClient().post("/compare/claude-vs-cursor/vote/", {"tool": "claude"})  # generated
+    first = Comparison.objects.published().first()
+    now = timezone.now()
+    make_edition(first, number=1, status=Edition.Status.SENT, send_started_at=now, sent_at=now)
+    documents = html_pages(crawl(client))
+    assert "/newsletter/1/" in documents and "/compare/claude-vs-cursor/" in documents
+    for path, status in UNLINKED.items():
+        response = client.get(path)
+        assert response.status_code == status, path
+        documents[path] = response.content
+    documents.update(htmx_fragments(client))
+    assert nu_errors(documents) == {}
