@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 def stranger() -> Client:
-    return Client(headers={"x-forwarded-proto": "https"}, raise_request_exception=False)
+    headers = {"x-forwarded-proto": "https", "sec-fetch-site": "same-origin"}
+    return Client(headers=headers, raise_request_exception=False)
 
 
 @pytest.fixture

@@ -79,35 +79,41 @@ def test_no_inline_executable_script_on_public_pages(client):
 
 
 def test_cookies_are_secure(client):
+    from newsletter.models import Subscriber
     from tests.factories import ToolFactory, make_comparison
 
     comparison = make_comparison(ToolFactory(slug="a1"), ToolFactory(slug="b1"))
-    page = client.get(comparison.get_absolute_url())
-    assert page.cookies["csrftoken"]["secure"] is True
     vote = client.post(f"/compare/{comparison.slug}/vote/", {"tool": "a1"})
     assert vote.cookies["reader"]["secure"] is True
+    assert vote.cookies["voted"]["secure"] is True
+    # The forms reached from emailed links keep Django's CSRF cookie.
+    subscriber = Subscriber.objects.create(email="reader@example.com")
+    page = client.get(subscriber.confirm_url())
+    assert page.cookies["csrftoken"]["secure"] is True
 
 
 def test_csrf_trusts_the_site_origin(settings):
-    from tests.factories import ToolFactory, make_comparison
+    from newsletter.models import Subscriber
 
     settings.SITE_URL = "https://verdicts.example"
     settings.CSRF_TRUSTED_ORIGINS = ["https://verdicts.example"]
     settings.ALLOWED_HOSTS = ["verdicts.example"]
-    comparison = make_comparison(ToolFactory(slug="a2"), ToolFactory(slug="b2"))
+    subscriber = Subscriber.objects.create(email="reader@example.com")
     browser = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
-    page = browser.get(comparison.get_absolute_url(), HTTP_HOST="verdicts.example")
+    page = browser.get(subscriber.confirm_url(), HTTP_HOST="verdicts.example")
     token = page.cookies["csrftoken"].value
-    ok = browser.post(
-        f"/compare/{comparison.slug}/vote/", {"tool": "a2", "csrfmiddlewaretoken": token},
-        HTTP_HOST="verdicts.example", headers={"origin": "https://verdicts.example"},
-    )  # fmt: skip
-    assert ok.status_code == 303
     forged = browser.post(
-        f"/compare/{comparison.slug}/vote/", {"tool": "a2", "csrfmiddlewaretoken": token},
+        subscriber.confirm_url(), {"csrfmiddlewaretoken": token},
         HTTP_HOST="verdicts.example", headers={"origin": "https://evil.example"},
     )  # fmt: skip
     assert forged.status_code == 403
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+    ok = browser.post(
+        subscriber.confirm_url(), {"csrfmiddlewaretoken": token},
+        HTTP_HOST="verdicts.example", headers={"origin": "https://verdicts.example"},
+    )  # fmt: skip
+    assert ok.status_code == 200
+    assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
 
 
 def test_the_client_is_the_rightmost_forwarded_address_that_is_not_a_proxy(rf, settings):
