@@ -148,7 +148,8 @@ def start(edition_id: int) -> dict:
         "dispatched": time.time(),
         "recipients": plan.recipients,
         "comparisons": plan.comparisons,
-        "batches": len(plan.batches),
+        # plan.batches is read lazily as it is enqueued: the tasks queued are its batches.
+        "batches": queued,
         "queued": queued,
     }
 
