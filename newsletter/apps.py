@@ -6,3 +6,8 @@ class NewsletterConfig(AppConfig):
 
     name = "newsletter"
     verbose_name = "Newsletter"
+
+    def ready(self) -> None:
+        # The services enqueue tasks by name (newsletter/services/queue.py): every process that
+        # may enqueue one, the web process too, registers them here.
+        from newsletter import tasks  # noqa: F401
