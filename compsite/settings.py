@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "compsite.middleware.DatabaseUnavailableMiddleware",
+    "comparisons.middleware.ComparisonMovedMiddleware",
     # Last: turns a refused sign-in into the friendly lockout page.
     "axes.middleware.AxesMiddleware",
 ]

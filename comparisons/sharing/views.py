@@ -23,8 +23,6 @@ def comparison_data(request: HttpRequest, slug: str) -> HttpResponse:
         Comparison.objects.with_page_data(),
         Tool.objects.with_profile(),
     )
-    if isinstance(comparison, HttpResponse):
-        return comparison
     response = JsonResponse(
         comparison_open_data(comparison), json_dumps_params={"indent": 2, "ensure_ascii": False}
     )
@@ -45,8 +43,6 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
         Comparison.objects.with_cards(),
         Tool.objects.with_panel_counts(),
     )
-    if isinstance(comparison, HttpResponse):
-        return comparison
     version = share_image_version(comparison)
     etag = quote_etag(version)
     response = get_conditional_response(request, etag=etag) or HttpResponse(

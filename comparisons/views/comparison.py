@@ -45,9 +45,6 @@ def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Comparison.objects.with_page_data(),
         Tool.objects.with_profile(),
     )
-    if isinstance(comparison, HttpResponse):
-        return comparison
-
     shared = getattr(request, "shared_render", False)
     stored_id = stored.pk if stored is not None else None
     context = {
@@ -141,7 +138,7 @@ def _vote(request: HttpRequest, slug: str) -> HttpResponse:
         context = {"comparison": fresh, "my_vote": tool_id}
         response = render(request, "comparisons/vote_block.html", context)
     else:
-        response = redirect(f"/compare/{slug}/#vote")
+        response = redirect(f"{reverse('comparisons:detail', args=[slug])}#vote")
         response.status_code = 303
     remember_reader(response, reader)
     return response
