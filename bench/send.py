@@ -518,6 +518,7 @@ def run(bench) -> list[str]:
         **bench.env,
         "DJANGO_SETTINGS_MODULE": "compsite.settings",
         "EMAIL_URL": f"smtp://127.0.0.1:{sink_port}",
+        "NEWSLETTER_POSTAL_ADDRESS": "AI Tool Verdicts, 1 Example Street, Springfield 12345",
     }
     say(f"weekly send: SMTP sink on port {sink_port}, logs in {work}")
     sink_process = _spawn(

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from comparisons.models import Comparison
 from compsite.urls_absolute import absolute
+from newsletter import deliverability
 from newsletter.models import BRAND, Edition, Subscriber
 
 # Styles come from the template's own <style> block; nothing is fetched from the network.
@@ -29,15 +30,30 @@ _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=
 
 
 class NewsletterEmail(EmailMultiAlternatives):
-    """Headers written on one line, up to RFC 5322's 998 characters.
+    """The newsletter's messages: their own Message-ID, long headers whole, DKIM-signed.
 
-    With the usual 78, Python's email package meets a header it cannot fold (a List-Unsubscribe
-    URL has no space to fold at) and writes it as an RFC 2047 encoded word, which mail clients do
-    not decode in that header: the one-click unsubscribe would not work.
+    Every message gets a new Message-ID at the sending domain, not the machine's name
+    (``deliverability.message_id``). Headers are written on one line, up to RFC 5322's 998
+    characters: with the usual 78, Python's email package meets a header it cannot fold (a
+    List-Unsubscribe URL has no space to fold at) and writes it as an RFC 2047 encoded word,
+    which mail clients do not decode in that header: the one-click unsubscribe would not work.
+    With a DKIM key configured the message is signed as it is built, over the bytes the mailer
+    then sends (the backend writes the message it gets from here with the same policy).
     """
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A copy made from another message (``EditionCopies``) gets an id of its own too.
+        self.extra_headers = {**self.extra_headers, "Message-ID": deliverability.message_id()}
+
     def message(self, *, policy=email.policy.default):
-        return super().message(policy=policy.clone(max_line_length=998))
+        mime = super().message(policy=policy.clone(max_line_length=998))
+        if deliverability.signs():
+            signature = deliverability.dkim_signature(
+                mime.as_bytes(policy=mime.policy.clone(linesep="\r\n")), list(mime.keys())
+            )
+            mime["DKIM-Signature"] = signature
+        return mime
 
 
 def list_id() -> str:
@@ -47,7 +63,12 @@ def list_id() -> str:
 def build(
     kind: str, *, to: str, context: dict, headers: dict[str, str] | None = None
 ) -> NewsletterEmail:
-    context = {"brand": BRAND, "site_url": settings.SITE_URL, **context}
+    context = {
+        "brand": BRAND,
+        "site_url": settings.SITE_URL,
+        "postal_address": settings.NEWSLETTER_POSTAL_ADDRESS,
+        **context,
+    }
     subject = render_to_string(f"newsletter/email/{kind}_subject.txt", context)
     # A subject is one line whatever the template's whitespace.
     subject = " ".join(subject.split())
@@ -123,6 +144,8 @@ def _edition(
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": list_id(),
+            # Gmail's feedback loop reports complaints per edition (campaign:kind:list:sender).
+            "Feedback-ID": f"{edition.number}:edition:weekly:{deliverability.sending_domain()}",
         },
     )
 

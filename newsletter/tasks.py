@@ -140,3 +140,9 @@ def sweep() -> dict:
         "finished": result.finished,
         "starts": result.starts,
     }
+
+
+@shared_task(name=queue.FORGET_UNCONFIRMED)
+def forget_unconfirmed() -> dict:
+    """The beat's daily job: sign-ups nobody confirmed in 30 days are deleted."""
+    return {"deleted": services.unconfirmed_delete()}

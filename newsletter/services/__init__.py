@@ -47,6 +47,7 @@ from newsletter.services.subscriptions import (
     subscriber_set_interests,
     subscriber_sign_up,
     subscriber_unsubscribe,
+    unconfirmed_delete,
     welcome_send,
 )
 from newsletter.services.sweep import SweepResult, newsletter_sweep
@@ -85,5 +86,6 @@ __all__ = [
     "subscriber_set_interests",
     "subscriber_sign_up",
     "subscriber_unsubscribe",
+    "unconfirmed_delete",
     "welcome_send",
 ]

@@ -18,6 +18,11 @@ from newsletter.models import Edition, EditionItem, SendProgress, Subscriber, we
 
 FIRST_EDITION_SIZE = 5
 TEST_SUBJECT_PREFIX = "[Test] "
+# Every edition's footer carries the sender's postal address (CAN-SPAM): none, no edition goes out.
+POSTAL_ADDRESS_MISSING = (
+    "No postal address is set: set NEWSLETTER_POSTAL_ADDRESS to the address printed in every "
+    "edition's footer, then send it."
+)
 
 
 def edition_candidates() -> list[Comparison]:
@@ -91,6 +96,8 @@ def edition_prepare_next(*, now: datetime.datetime | None = None) -> tuple[Editi
 def edition_problems(*, edition: Edition) -> list[str]:
     """What stops ``edition`` going out now, in words for editors (needs ``with_contents()``)."""
     problems = []
+    if not settings.NEWSLETTER_POSTAL_ADDRESS:
+        problems.append(POSTAL_ADDRESS_MISSING)
     if edition.status == Edition.Status.HELD:
         problems.append("It is held: release it first.")
     elif edition.status == Edition.Status.SENT:

@@ -24,6 +24,7 @@ SEND_BATCH = "newsletter.send_batch"
 SEND_EDITION = "newsletter.send_edition"
 WEEKLY_EDITION = "newsletter.weekly_edition"
 SWEEP = "newsletter.sweep"
+FORGET_UNCONFIRMED = "newsletter.forget_unconfirmed"
 
 
 def enqueue(name: str, *args) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.mail import mailers
 from django.db import IntegrityError, connection, transaction
 from django.db.models import (
@@ -186,6 +187,9 @@ def _edition_open_once(edition_id: int) -> tuple[SendPlan, list[Comparison]]:
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition_id)
         plan = SendPlan(edition=edition)
+        if not settings.NEWSLETTER_POSTAL_ADDRESS:
+            plan.reason = "no postal address is set (NEWSLETTER_POSTAL_ADDRESS)"
+            return plan, []
         if edition.status == Edition.Status.HELD:
             plan.reason = "it is held by the editors"
             return plan, []

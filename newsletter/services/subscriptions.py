@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import smtplib
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comparisons.models import Category
@@ -17,6 +19,9 @@ from newsletter.services import queue
 from newsletter.services.errors import CONNECTION_ERRORS
 
 logger = logging.getLogger(__name__)
+
+# A sign-up nobody confirms within this long is forgotten: the address was perhaps not theirs.
+UNCONFIRMED_KEPT_FOR = datetime.timedelta(days=30)
 
 
 def subscriber_sign_up(*, email: str, interests: Iterable[Category] = ()) -> None:
@@ -146,3 +151,25 @@ def welcome_send(*, subscriber_id: int) -> bool:
         return False
     emails.welcome_email(subscriber).send(using="default")
     return True
+
+
+def unconfirmed_delete(*, now: datetime.datetime | None = None) -> int:
+    """Delete the sign-ups never confirmed whose last request is 30 days old; how many.
+
+    Only addresses that were never on the list go: a former subscriber who signed up again and
+    has not confirmed yet keeps the record of having left (``unsubscribed_at``), and a request
+    the worker has yet to settle is left to it.
+    """
+    cutoff = (now or timezone.now()) - UNCONFIRMED_KEPT_FOR
+    forgotten = (
+        Subscriber.objects.filter(
+            status=Subscriber.Status.PENDING,
+            unsubscribed_at__isnull=True,
+            signup_requested_at__isnull=True,
+        )
+        .alias(asked=Coalesce("confirmation_requested_at", "created_at"))
+        .filter(asked__lt=cutoff)
+    )
+    # The count of subscribers only (their interests' rows go with them).
+    _, deleted = forgotten.delete()
+    return deleted.get(Subscriber._meta.label, 0)
