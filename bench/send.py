@@ -148,7 +148,8 @@ def start(edition_id: int) -> dict:
         "dispatched": time.time(),
         "recipients": plan.recipients,
         "comparisons": plan.comparisons,
-        "batches": len(plan.batches),
+        # plan.batches is read lazily as it is enqueued: the tasks queued are its batches.
+        "batches": queued,
         "queued": queued,
     }
 
@@ -517,6 +518,7 @@ def run(bench) -> list[str]:
         **bench.env,
         "DJANGO_SETTINGS_MODULE": "compsite.settings",
         "EMAIL_URL": f"smtp://127.0.0.1:{sink_port}",
+        "NEWSLETTER_POSTAL_ADDRESS": "AI Tool Verdicts, 1 Example Street, Springfield 12345",
     }
     say(f"weekly send: SMTP sink on port {sink_port}, logs in {work}")
     sink_process = _spawn(

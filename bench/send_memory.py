@@ -73,17 +73,18 @@ def run(edition_id: int, mode: str) -> dict:
     """Start the edition's send as the worker does and report the memory it took."""
     import tracemalloc
 
-    from newsletter import services, tasks
+    from newsletter import tasks
     from newsletter.models import Delivery
+    from newsletter.services import queue
 
     published = {"batches": 0, "deliveries": 0}
 
-    def publish(task, *args) -> bool:  # the broker, replaced by a counter
+    def publish(name, *args) -> bool:  # the broker, replaced by a counter
         published["batches"] += 1
         published["deliveries"] += len(args[1])
         return True
 
-    services.enqueue = publish
+    queue.enqueue = publish
     # Everything the send imports and caches is loaded before the baseline: a tiny send first.
     Delivery.objects.filter(pk=0).exists()
     reset = _reset_peak()

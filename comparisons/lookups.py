@@ -6,12 +6,15 @@ The page, its JSON version and its share image answer the same way:
 - any two published tools: their generated comparison (reverse order redirects permanently),
   which also stands in for an editor's draft of the pair that readers may not see;
 - anything else: 404.
+
+A redirect is raised (``ComparisonMoved``) as a 404 is: ``comparisons.middleware`` answers it, so
+the views only ever get a comparison to show.
 """
 
 from collections.abc import Callable
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 from comparisons.models import Comparison, ComparisonRedirect, Tool
@@ -19,6 +22,14 @@ from comparisons.pairs import pair_address, pair_tools
 from compsite.http_cache import has_session
 
 NOT_FOUND = "No comparison lives at this address."
+
+
+class ComparisonMoved(Exception):
+    """What the address names lives at ``url`` now: answered with a permanent redirect there."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
 
 
 def moved_to(slug: str) -> Comparison | None:
@@ -33,22 +44,24 @@ def comparison_at(
     url_of: Callable[[Comparison], str],
     comparisons: QuerySet[Comparison],
     tools: QuerySet[Tool],
-) -> tuple[Comparison | None, Comparison | HttpResponse]:
-    """``(stored, shown)``: the stored comparison at ``slug`` if any, and what to show for it
-    (a comparison, or a redirect). ``comparisons`` and ``tools`` carry the caller's prefetches."""
+) -> tuple[Comparison | None, Comparison]:
+    """``(stored, shown)``: the stored comparison at ``slug`` if any, and the comparison to show
+    for it; ``ComparisonMoved`` when the address redirects, ``Http404`` when nothing is there.
+    ``url_of`` gives the same view's address for a comparison; ``comparisons`` and ``tools``
+    carry the caller's prefetches."""
     stored = comparisons.filter(slug=slug).first()
     # Only a comparison that is not live costs the user lookup (a session query), and only for
     # someone with a session: reading it for anybody else would make the page vary on cookies.
     if stored is not None and (stored.is_live or (has_session(request) and request.user.is_staff)):
         return stored, stored
     if (moved := moved_to(slug)) is not None:
-        return stored, HttpResponsePermanentRedirect(url_of(moved))
+        raise ComparisonMoved(url_of(moved))
     pair = pair_tools(slug, tools)
     if pair is None:
         raise Http404(NOT_FOUND)
     generated = Comparison.generated_for(pair, kept_on=stored)
     if pair_address(pair) != slug:
-        return stored, HttpResponsePermanentRedirect(url_of(generated))
+        raise ComparisonMoved(url_of(generated))
     return stored, generated
 
 

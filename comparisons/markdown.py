@@ -20,8 +20,9 @@ _ALLOWED_TAGS = {
 }  # fmt: skip
 
 
-@lru_cache(maxsize=2048)
-def render_markdown(source: str) -> SafeString:
+def render_markdown_uncached(source: str) -> SafeString:
+    """Render ``source`` afresh: for text seen once (an editor's draft in the preview), which
+    would only push the site's own text out of ``render_markdown``'s cache."""
     html = _renderer.render(source or "")
     clean = nh3.clean(
         html,
@@ -31,3 +32,7 @@ def render_markdown(source: str) -> SafeString:
         link_rel="nofollow noopener noreferrer",
     )
     return mark_safe(clean)
+
+
+# The site renders the same few thousand texts (verdicts, intros) on every page that shows them.
+render_markdown = lru_cache(maxsize=2048)(render_markdown_uncached)

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "compsite.middleware.DatabaseUnavailableMiddleware",
+    "comparisons.middleware.ComparisonMovedMiddleware",
     # Last: turns a refused sign-in into the friendly lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -205,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "comparisons.purge_due",
         "schedule": cron_schedule("* * * * *"),
     },
+    # "30 3 * * *": daily at 03:30 UTC. Deletes sign-ups never confirmed within 30 days.
+    "newsletter-forget-unconfirmed": {
+        "task": "newsletter.forget_unconfirmed",
+        "schedule": cron_schedule("30 3 * * *"),
+    },
 }
 
 # --- Email ----------------------------------------------------------------------------------
@@ -217,6 +223,14 @@ DEFAULT_FROM_EMAIL = read_str(
     "DEFAULT_FROM_EMAIL", default=f"Weekly AI Tool Verdicts <verdicts@{_site.hostname}>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# DKIM over SMTP (newsletter/deliverability.py): the private key (PEM) and its selector; both set,
+# every newsletter message is signed for DEFAULT_FROM_EMAIL's domain (or DKIM_DOMAIN).
+DKIM_PRIVATE_KEY = read_str("DKIM_PRIVATE_KEY")
+DKIM_SELECTOR = read_str("DKIM_SELECTOR")
+DKIM_DOMAIN = read_str("DKIM_DOMAIN")
+# The sender's postal address, printed in every edition's footer (CAN-SPAM). Without one the site
+# runs, but editions are not sent (newsletter.services.editions.edition_problems says so).
+NEWSLETTER_POSTAL_ADDRESS = read_str("NEWSLETTER_POSTAL_ADDRESS", default="")
 
 # --- Rate limits ----------------------------------------------------------------------------
 VOTE_RATE = read_rate("VOTE_RATE", default="30/m")

@@ -10,10 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
-from comparisons.markdown import render_markdown
+from comparisons.markdown import render_markdown_uncached
 
-# A preview is for an editor's draft, not for the rendered-markdown cache the site keeps.
-_render_uncached = render_markdown.__wrapped__
 PREVIEW_MAX_CHARS = 50_000
 
 
@@ -62,5 +60,5 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "editors/widgets/markdown_textarea.html#preview",
-        {"preview": _render_uncached(source)},
+        {"preview": render_markdown_uncached(source)},
     )

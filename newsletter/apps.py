@@ -11,3 +11,7 @@ class NewsletterConfig(AppConfig):
         from newsletter import signals
 
         signals.connect()
+
+        # The services enqueue tasks by name (newsletter/services/queue.py): every process that
+        # may enqueue one, the web process too, registers them here.
+        from newsletter import tasks  # noqa: F401

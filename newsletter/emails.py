@@ -8,27 +8,21 @@ built from ``SITE_URL`` exactly as configured, never from a request.
 
 from __future__ import annotations
 
-import datetime
 import email.policy
-import email.utils
-import random
 import re
 import secrets
-import sys
 from dataclasses import dataclass
-from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.timezone import get_current_timezone
 
 from comparisons.models import Comparison
 from compsite.urls_absolute import absolute
+from newsletter import deliverability
 from newsletter.models import BRAND, Edition, Subscriber
 
 # Styles come from the template's own <style> block; nothing is fetched from the network.
@@ -36,15 +30,30 @@ _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=
 
 
 class NewsletterEmail(EmailMultiAlternatives):
-    """Headers written on one line, up to RFC 5322's 998 characters.
+    """The newsletter's messages: their own Message-ID, long headers whole, DKIM-signed.
 
-    With the usual 78, Python's email package meets a header it cannot fold (a List-Unsubscribe
-    URL has no space to fold at) and writes it as an RFC 2047 encoded word, which mail clients do
-    not decode in that header: the one-click unsubscribe would not work.
+    Every message gets a new Message-ID at the sending domain, not the machine's name
+    (``deliverability.message_id``). Headers are written on one line, up to RFC 5322's 998
+    characters: with the usual 78, Python's email package meets a header it cannot fold (a
+    List-Unsubscribe URL has no space to fold at) and writes it as an RFC 2047 encoded word,
+    which mail clients do not decode in that header: the one-click unsubscribe would not work.
+    With a DKIM key configured the message is signed as it is built, over the bytes the mailer
+    then sends (the backend writes the message it gets from here with the same policy).
     """
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A copy made from another message (``EditionCopies``) gets an id of its own too.
+        self.extra_headers = {**self.extra_headers, "Message-ID": deliverability.message_id()}
+
     def message(self, *, policy=email.policy.default):
-        return super().message(policy=policy.clone(max_line_length=998))
+        mime = super().message(policy=policy.clone(max_line_length=998))
+        if deliverability.signs():
+            signature = deliverability.dkim_signature(
+                mime.as_bytes(policy=mime.policy.clone(linesep="\r\n")), list(mime.keys())
+            )
+            mime["DKIM-Signature"] = signature
+        return mime
 
 
 def list_id() -> str:
@@ -54,7 +63,12 @@ def list_id() -> str:
 def build(
     kind: str, *, to: str, context: dict, headers: dict[str, str] | None = None
 ) -> NewsletterEmail:
-    context = {"brand": BRAND, "site_url": settings.SITE_URL, **context}
+    context = {
+        "brand": BRAND,
+        "site_url": settings.SITE_URL,
+        "postal_address": settings.NEWSLETTER_POSTAL_ADDRESS,
+        **context,
+    }
     subject = render_to_string(f"newsletter/email/{kind}_subject.txt", context)
     # A subject is one line whatever the template's whitespace.
     subject = " ".join(subject.split())
@@ -77,7 +91,7 @@ def confirmation_email(subscriber: Subscriber) -> EmailMultiAlternatives:
         to=subscriber.email,
         context={
             "confirm_url": absolute(subscriber.confirm_url()),
-            "newsletter_url": absolute("/newsletter/"),
+            "newsletter_url": absolute(reverse("newsletter:index")),
         },
     )
 
@@ -88,7 +102,7 @@ def welcome_email(subscriber: Subscriber) -> EmailMultiAlternatives:
         to=subscriber.email,
         context={
             "interests_url": absolute(subscriber.interests_url()),
-            "newsletter_url": absolute("/newsletter/"),
+            "newsletter_url": absolute(reverse("newsletter:index")),
         },
     )
 
@@ -130,6 +144,8 @@ def _edition(
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": list_id(),
+            # Gmail's feedback loop reports complaints per edition (campaign:kind:list:sender).
+            "Feedback-ID": f"{edition.number}:edition:weekly:{deliverability.sending_domain()}",
         },
     )
 
@@ -156,34 +172,31 @@ def edition_email(
 #
 # A batch sends up to 100 copies of an edition that differ only in the recipient and two signed
 # tokens (and in the comparisons and the "categories you chose" line for subscribers with
-# interests). ``EditionCopies`` renders each distinct copy once, with placeholders where those
-# values go, and fills them in per subscriber; tests/newsletter/test_emails.py checks that the
-# result is the message ``edition_email`` builds.
+# interests). ``EditionCopies`` renders each distinct copy once, with placeholders where the
+# tokens go, and fills them in per subscriber; tests/newsletter/test_emails.py checks that the
+# result is the message ``edition_email`` builds. Each copy is an ordinary message: the mailer
+# turns it into MIME, with its own Date, Message-ID and boundary, as for any other.
 
 # Signing output (``pk:signature``, URL-safe base64): nothing in it is escaped in HTML, quoted in
 # a URL or special in a header, so it can replace a placeholder in any of them.
-_MAX_TOKEN = 100
-_TOKEN = re.compile(rf"[A-Za-z0-9_:-]{{1,{_MAX_TOKEN}}}")
-# A plain address: dot-atom local part, ASCII domain. The email package writes it in the To
-# header exactly as given, and the SMTP backend's envelope address is the same string. Anything
-# else (quoted local parts, non-ASCII) goes the one-by-one way.
-_PLAIN_ADDRESS = re.compile(
-    r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-)
-_MAX_ADDRESS = 254
-# RFC 5322's limit, which NewsletterEmail's policy folds at: a line longer than that would change
-# how the email package writes a header or picks a body's transfer encoding.
-_MAX_LINE = 998
-_BOUNDARY_DIGITS = len(repr(sys.maxsize - 1))
+_TOKEN = re.compile(r"[A-Za-z0-9_:-]{1,100}")
 
 
-def _boundary() -> str:
-    """A multipart boundary as ``email.generator.Generator`` makes one."""
-    return "=" * 15 + f"{random.randrange(sys.maxsize):0{_BOUNDARY_DIGITS}d}" + "=="
+@dataclass(frozen=True)
+class _Marks:
+    """Placeholders no content can contain: a random nonce, letters and digits only."""
+
+    unsubscribe: str
+    interests: str
+
+    @classmethod
+    def new(cls) -> _Marks:
+        nonce = secrets.token_hex(12)
+        return cls(unsubscribe=f"u{nonce}", interests=f"i{nonce}")
 
 
 class _Copy:
-    """One distinct copy of an edition, rendered with placeholders for the per-subscriber parts."""
+    """One distinct copy of an edition, rendered with placeholders for the subscriber's tokens."""
 
     def __init__(
         self, edition: Edition, comparisons: list[Comparison], *, has_interests: bool, marks
@@ -192,14 +205,12 @@ class _Copy:
         self.email = _edition(
             edition,
             comparisons,
-            to=marks.to,
+            to="",
             unsubscribe_token=marks.unsubscribe,
             interests_token=marks.interests,
             has_interests=has_interests,
         )
         [(self.html, _)] = self.email.alternatives
-        self.wire = self._wire_template()
-        self.boundaries = self.wire.count(marks.boundary) if self.wire else 0
 
     def message(self, to: str, unsubscribe: str, interests: str) -> NewsletterEmail:
         def fill(value: str) -> str:
@@ -217,111 +228,11 @@ class _Copy:
         message.attach_alternative(fill(self.html), "text/html")
         return message
 
-    def _wire_template(self) -> list[bytes | str] | None:
-        """The bytes the SMTP backend sends, cut at each per-message value; None if unsafe.
-
-        Even pieces are literal bytes, odd ones name the value that goes there: the recipient,
-        the two tokens, the Date and Message-ID headers and the multipart boundary (new for every
-        message, as the email package makes them). A value only ever fills its slot when the
-        email package would have written it there as it is: both parts are sent as they are
-        (7bit or 8bit, not quoted-printable or base64), and no line that takes a value could
-        grow past the length where the package would fold it or encode the part.
-        """
-        marks = self.marks
-        mime = self.email.message(policy=email.policy.SMTP)
-        mime.set_boundary(marks.boundary)
-        parts = list(mime.iter_parts())
-        if len(parts) != 2 or any(
-            part.get("Content-Transfer-Encoding") not in ("7bit", "8bit") for part in parts
-        ):
-            return None
-        data = mime.as_bytes()
-        head, blank, body = data.partition(b"\r\n\r\n")
-        lines = head.split(b"\r\n")
-        host = re.escape(str(DNS_NAME))
-        # The Date and Message-ID the email package wrote: made again per message, the same way.
-        made = {
-            b"Date: ": (marks.date, r"\S.*"),
-            b"Message-ID: ": (marks.message_id, rf"<\d+\.\d+\.\d+@{host}>"),
-        }
-        for name, (mark, written) in made.items():
-            found = [i for i, line in enumerate(lines) if line.startswith(name)]
-            if len(found) != 1 or not re.fullmatch(written, lines[found[0]][len(name) :].decode()):
-                return None
-            lines[found[0]] = name + mark.encode()
-        data = b"\r\n".join(lines) + blank + body
-        longest = {
-            marks.to: _MAX_ADDRESS,
-            marks.unsubscribe: _MAX_TOKEN,
-            marks.interests: _MAX_TOKEN,
-            marks.date: 40,
-            marks.message_id: 64 + len(str(DNS_NAME)),
-            marks.boundary: 40,
-        }
-        slots = re.compile(b"(" + b"|".join(re.escape(mark.encode()) for mark in longest) + b")")
-        for line in data.split(b"\r\n"):
-            widest = slots.sub(lambda slot: b"x" * longest[slot[0].decode()], line)
-            if len(widest) > _MAX_LINE:
-                return None
-        pieces = slots.split(data)
-        return [piece if i % 2 == 0 else piece.decode() for i, piece in enumerate(pieces)]
-
-    def as_bytes(self, to: str, unsubscribe: str, interests: str) -> bytes:
-        marks = self.marks
-        # As Django's EmailMessage.message() dates a message.
-        if settings.EMAIL_USE_LOCALTIME:
-            now = datetime.datetime.now(get_current_timezone())
-        else:
-            now = datetime.datetime.now(datetime.UTC)
-        values = {
-            marks.to: to.encode(),
-            marks.unsubscribe: unsubscribe.encode(),
-            marks.interests: interests.encode(),
-            marks.date: email.utils.format_datetime(now).encode(),
-            marks.message_id: make_msgid(domain=DNS_NAME).encode(),
-        }
-        pieces = self.wire
-        while True:
-            boundary = values[marks.boundary] = _boundary().encode()
-            data = b"".join(
-                piece if i % 2 == 0 else values[piece] for i, piece in enumerate(pieces)
-            )
-            # A boundary must not turn up in what it encloses: it may only be where we put it.
-            if data.count(boundary) == self.boundaries:
-                return data
-
-
-@dataclass(frozen=True)
-class _Marks:
-    """Placeholders no content can contain: a random nonce, letters and digits only."""
-
-    to: str
-    unsubscribe: str
-    interests: str
-    date: str
-    message_id: str
-    boundary: str
-
-    @classmethod
-    def new(cls) -> _Marks:
-        nonce = secrets.token_hex(12)
-        return cls(
-            to=f"to{nonce}@example.invalid",
-            unsubscribe=f"u{nonce}",
-            interests=f"i{nonce}",
-            date=f"d{nonce}",
-            message_id=f"m{nonce}",
-            boundary=f"b{nonce}",
-        )
-
 
 class EditionCopies:
     """Every subscriber's copy of one edition, each distinct copy rendered once.
 
-    ``message`` is what ``edition_email`` returns for the same arguments; ``as_bytes`` is what the
-    SMTP backend would send for it (``message(policy=email.policy.SMTP).as_bytes()``), or None
-    where that cannot be made by filling in values (an unusual address, a line too long to leave
-    unfolded), and the message must go the usual way.
+    ``message`` is what ``edition_email`` returns for the same arguments.
     """
 
     def __init__(self, edition: Edition) -> None:
@@ -338,29 +249,11 @@ class EditionCopies:
             )
         return copy
 
-    @staticmethod
-    def _tokens(subscriber: Subscriber) -> tuple[str, str] | None:
-        unsubscribe, interests = subscriber.unsubscribe_token, subscriber.interests_token
-        if _TOKEN.fullmatch(unsubscribe) and _TOKEN.fullmatch(interests):
-            return unsubscribe, interests
-        return None
-
     def message(
         self, subscriber: Subscriber, comparisons: list[Comparison], *, has_interests: bool
     ) -> EmailMultiAlternatives:
-        tokens = self._tokens(subscriber)
-        if tokens is None:
+        unsubscribe, interests = subscriber.unsubscribe_token, subscriber.interests_token
+        if not (_TOKEN.fullmatch(unsubscribe) and _TOKEN.fullmatch(interests)):
             return edition_email(self.edition, subscriber, comparisons, has_interests=has_interests)
-        return self._copy(comparisons, has_interests).message(subscriber.email, *tokens)
-
-    def as_bytes(
-        self, subscriber: Subscriber, comparisons: list[Comparison], *, has_interests: bool
-    ) -> bytes | None:
-        tokens = self._tokens(subscriber)
-        address = subscriber.email
-        if tokens is None or len(address) > _MAX_ADDRESS or not _PLAIN_ADDRESS.fullmatch(address):
-            return None
         copy = self._copy(comparisons, has_interests)
-        if copy.wire is None:
-            return None
-        return copy.as_bytes(address, *tokens)
+        return copy.message(subscriber.email, unsubscribe, interests)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from comparisons.models import Category
@@ -58,7 +59,7 @@ class SignupForm(forms.Form):
             target, allowed_hosts=None
         ):
             return target
-        return "/newsletter/"
+        return reverse("newsletter:index")
 
     @property
     def first_error(self) -> str:

@@ -1,5 +1,8 @@
 """Celery tasks: thin wrappers that take ids and call ``newsletter.services``.
 
+The services enqueue them by the names in ``newsletter.services.queue``, never by importing
+this module.
+
 Every task is safe to run twice: the services claim their work in the database first. Tasks that
 send mail acknowledge the broker only when they finish (``acks_late``) and are handed back if the
 worker process dies (``reject_on_worker_lost``), so a crash redelivers them; the broker's
@@ -14,6 +17,7 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 
 from newsletter import services
+from newsletter.services import queue
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +61,7 @@ def _with_retries(task, send):
             retries += 1
 
 
-@shared_task(bind=True, name="newsletter.settle_sign_up", **MAIL_TASK)
+@shared_task(bind=True, name=queue.SETTLE_SIGN_UP, **MAIL_TASK)
 def settle_sign_up(self, subscriber_id: int) -> bool:
     """A sign-up, settled here rather than in the web request (which does the same work for
     every address), then its confirmation email when one is owed."""
@@ -67,7 +71,7 @@ def settle_sign_up(self, subscriber_id: int) -> bool:
     )
 
 
-@shared_task(bind=True, name="newsletter.send_confirmation", **MAIL_TASK)
+@shared_task(bind=True, name=queue.SEND_CONFIRMATION, **MAIL_TASK)
 def send_confirmation(self, subscriber_id: int) -> bool:
     # After the last retry the claim has been given back: the sweep tries again later.
     return _with_retries(
@@ -75,7 +79,7 @@ def send_confirmation(self, subscriber_id: int) -> bool:
     )
 
 
-@shared_task(bind=True, name="newsletter.send_welcome", **MAIL_TASK)
+@shared_task(bind=True, name=queue.SEND_WELCOME, **MAIL_TASK)
 def send_welcome(self, subscriber_id: int) -> bool:
     return _with_retries(
         self, lambda final_attempt: services.welcome_send(subscriber_id=subscriber_id)
@@ -86,7 +90,7 @@ class _BatchNeedsRetry(OSError):
     """Some deliveries of the batch hit SMTP errors and wait for the next attempt."""
 
 
-@shared_task(bind=True, name="newsletter.send_batch", **MAIL_TASK)
+@shared_task(bind=True, name=queue.SEND_BATCH, **MAIL_TASK)
 def send_batch(self, edition_id: int, delivery_ids: list[int]) -> dict:
     totals = {"sent": 0, "skipped": 0, "failed": 0}
 
@@ -105,7 +109,7 @@ def send_batch(self, edition_id: int, delivery_ids: list[int]) -> dict:
     return totals
 
 
-@shared_task(name="newsletter.send_edition", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name=queue.SEND_EDITION, acks_late=True, reject_on_worker_lost=True)
 def send_edition(edition_id: int) -> dict:
     """Start (or resume) an edition's send and fan it out in batches: the deliveries are recorded
     by one statement in the database and read back a batch at a time, so the worker's memory
@@ -119,14 +123,14 @@ def send_edition(edition_id: int) -> dict:
     return {"queued": queued, "recipients": plan.recipients}
 
 
-@shared_task(name="newsletter.weekly_edition", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name=queue.WEEKLY_EDITION, acks_late=True, reject_on_worker_lost=True)
 def weekly_edition() -> dict:
     """The beat's weekly job: create this week's edition if missing, then send it."""
     edition, _ = services.edition_prepare()
     return send_edition(edition.pk)
 
 
-@shared_task(name="newsletter.sweep")
+@shared_task(name=queue.SWEEP)
 def sweep() -> dict:
     result = services.newsletter_sweep()
     return {
@@ -136,3 +140,9 @@ def sweep() -> dict:
         "finished": result.finished,
         "starts": result.starts,
     }
+
+
+@shared_task(name=queue.FORGET_UNCONFIRMED)
+def forget_unconfirmed() -> dict:
+    """The beat's daily job: sign-ups nobody confirmed in 30 days are deleted."""
+    return {"deleted": services.unconfirmed_delete()}

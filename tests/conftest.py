@@ -29,6 +29,15 @@ def _own_cache_namespace(settings):
 BROWSER_HEADERS = {"x-forwarded-proto": "https", "sec-fetch-site": "same-origin"}
 
 
+# Editions are sent only with the sender's postal address set (a test of its absence clears it).
+POSTAL_ADDRESS = "AI Tool Verdicts, 1 Example Street, Springfield 12345"
+
+
+@pytest.fixture(autouse=True)
+def _postal_address(settings):
+    settings.NEWSLETTER_POSTAL_ADDRESS = POSTAL_ADDRESS
+
+
 @pytest.fixture
 def client() -> Client:
     """A browser on one of the site's pages (see BROWSER_HEADERS)."""

@@ -23,7 +23,6 @@ from comparisons.sharing.datasets import DATASETS, csv_lines, in_blocks, json_li
 from comparisons.sharing.image import share_image_png, share_image_version
 from comparisons.sharing.open_data import LICENCE_URL, comparison_open_data
 from compsite import http_cache
-from compsite.http_cache import MISSING_KEY
 from compsite.urls_absolute import absolute
 
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "comparison.schema.json"
@@ -56,8 +55,6 @@ def comparison_data(request: HttpRequest, slug: str) -> HttpResponse:
         Comparison.objects.with_page_data(),
         Tool.objects.with_profile(),
     )
-    if isinstance(comparison, HttpResponse):
-        return http_cache.tag(comparison, MISSING_KEY)
     response = JsonResponse(
         comparison_open_data(comparison), json_dumps_params={"indent": 2, "ensure_ascii": False}
     )
@@ -121,8 +118,6 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
         Comparison.objects.with_cards(),
         Tool.objects.with_panel_counts(),
     )
-    if isinstance(comparison, HttpResponse):
-        return http_cache.tag(comparison, MISSING_KEY)
     version = share_image_version(comparison)
     etag = quote_etag(version)
     response = get_conditional_response(request, etag=etag) or HttpResponse(

@@ -18,7 +18,6 @@ from comparisons.voting import (
     vote_of,
 )
 from compsite import http_cache
-from compsite.http_cache import MISSING_KEY
 from compsite.origin import same_origin_only
 from compsite.ratelimits import rate_limited
 
@@ -38,9 +37,6 @@ def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Comparison.objects.with_page_data(),
         Tool.objects.with_profile(),
     )
-    if isinstance(comparison, HttpResponse):
-        return http_cache.tag(comparison, MISSING_KEY)
-
     mine = "voted" in request.GET
     context = {
         "comparison": comparison,

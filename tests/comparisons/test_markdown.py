@@ -1,7 +1,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from comparisons.markdown import render_markdown
+from comparisons.markdown import render_markdown, render_markdown_uncached
 
 
 def test_renders_basic_markdown():
@@ -36,3 +36,8 @@ def test_links_are_kept_with_safe_rel():
     html = render_markdown("[docs](https://example.com/docs)")
     assert 'href="https://example.com/docs"' in html
     assert 'rel="nofollow noopener noreferrer"' in html
+
+
+def test_the_uncached_renderer_renders_the_same_html():
+    source = "**Fast** [docs](https://example.com/docs) <script>x</script>"
+    assert render_markdown_uncached(source) == render_markdown(source)

@@ -171,6 +171,21 @@ def test_an_edition_with_a_comparison_not_on_the_site_is_not_sent(
     assert edition.status == Edition.Status.DRAFT
 
 
+def test_send_now_is_refused_without_a_postal_address(
+    eager, settings, editor_client, edition, readers, mailoutbox
+):
+    settings.NEWSLETTER_POSTAL_ADDRESS = ""
+    confirm = editor_client.get(page_of(edition, "send/")).content.decode()
+    assert "No postal address is set: set NEWSLETTER_POSTAL_ADDRESS" in confirm
+    assert 'type="submit"' not in confirm.split('id="content-main"')[1]
+    response = editor_client.post(page_of(edition, "send/"), follow=True)
+    assert "Not sent: No postal address is set" in response.content.decode()
+    assert mailoutbox == []
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
+    assert not Delivery.objects.exists()
+
+
 def test_hold_and_release(eager, editor_client, editor, edition, readers, mailoutbox):
     editor_client.post(page_of(edition, "hold/"))
     edition.refresh_from_db()
@@ -318,19 +333,19 @@ def test_an_edition_that_went_out_is_read_only_and_says_why(
 @pytest.fixture
 def broker(monkeypatch):
     """The broker, replaced by a list of what was published; ``broker.up`` false refuses."""
-    from newsletter import services
+    from newsletter.services import queue
 
     class Broker(list):
         up = True
 
     published = Broker()
 
-    def publish(task, *args) -> bool:
+    def publish(name, *args) -> bool:
         if published.up:
-            published.append((task.name, args))
+            published.append((name, args))
         return published.up
 
-    monkeypatch.setattr(services, "enqueue", publish)
+    monkeypatch.setattr(queue, "enqueue", publish)
     return published
 
 

@@ -4,6 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.admin.models import LogEntry
 
+from comparisons.markdown import render_markdown
 from comparisons.models import Tool
 from reviews.models import Scorecard
 from tests.editors.forms import form_fields
@@ -108,6 +109,18 @@ def test_the_live_preview_renders_what_the_editor_types(editor_client):
     empty = editor_client.post("/admin/markdown-preview/", {"field": "intro", "intro": ""})
     assert b"Nothing to preview yet." in empty.content
     assert editor_client.get("/admin/markdown-preview/").status_code == 405
+
+
+def test_the_live_preview_leaves_the_sites_markdown_cache_alone(editor_client):
+    """Every keystroke is a new draft: cached, they would push the site's own text out."""
+    before = render_markdown.cache_info()
+    for draft in ("A", "A *d", "A *draft*"):
+        editor_client.post("/admin/markdown-preview/", {"field": "intro", "intro": draft})
+    after = render_markdown.cache_info()
+    assert (after.hits + after.misses, after.currsize) == (
+        before.hits + before.misses,
+        before.currsize,
+    )
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from newsletter import services, tasks
 from newsletter.models import Delivery, Edition, Subscriber
+from newsletter.services import queue, sending
 from tests.factories import CategoryFactory, ToolFactory, make_comparison
 from tests.newsletter.factories import DeliveryFactory, SubscriberFactory, make_edition
 
@@ -34,11 +35,11 @@ def broker(monkeypatch):
     """The broker, replaced by a list of what was published (task name, arguments)."""
     published: list[tuple[str, tuple]] = []
 
-    def publish(task, *args) -> bool:
-        published.append((task.name, args))
+    def publish(name, *args) -> bool:
+        published.append((name, args))
         return True
 
-    monkeypatch.setattr(services, "enqueue", publish)
+    monkeypatch.setattr(queue, "enqueue", publish)
     return published
 
 
@@ -240,7 +241,7 @@ def test_the_migration_fills_in_what_editions_sent_before_it_lack():
 def test_a_large_recording_refreshes_the_statistics_the_batches_are_planned_on(monkeypatch):
     from compsite.counting import planned_rows
 
-    monkeypatch.setattr(services, "ANALYZE_AFTER", 50)
+    monkeypatch.setattr(sending, "ANALYZE_AFTER", 50)
     SubscriberFactory.create_batch(20)
     small = new_edition()
     services.edition_start(edition_id=small.pk)  # 20 rows: below the threshold

@@ -232,7 +232,7 @@ def test_a_confirmation_the_server_could_not_take_stays_owed_for_the_sweep(eager
 
 
 def test_an_address_sent_the_email_packages_way_gets_the_same_message(eager, sink, edition):
-    """Copies are filled in as bytes for plain addresses; any other goes through the backend."""
+    """An address the email package has to quote gets the same message as a plain one."""
     plain = SubscriberFactory(email="plain@example.com")
     odd = SubscriberFactory(email="o'brien@example.com")
     send_edition(edition.pk)
@@ -252,14 +252,14 @@ def test_an_error_mid_batch_rolls_back_only_the_claim_in_hand(eager, sink, editi
     first, second, third = SubscriberFactory.create_batch(3)
     plan = services.edition_start(edition_id=edition.pk)
     [batch] = plan.batches
-    as_bytes = emails.EditionCopies.as_bytes
+    build = emails.EditionCopies.message
 
     def breaks_on_the_second(copies, subscriber, *args, **kwargs):
         if subscriber.pk == second.pk:
             raise RuntimeError("the template broke")
-        return as_bytes(copies, subscriber, *args, **kwargs)
+        return build(copies, subscriber, *args, **kwargs)
 
-    monkeypatch.setattr(emails.EditionCopies, "as_bytes", breaks_on_the_second)
+    monkeypatch.setattr(emails.EditionCopies, "message", breaks_on_the_second)
     with pytest.raises(RuntimeError):
         services.deliveries_send(edition_id=edition.pk, delivery_ids=batch)
     assert sink.per_address(SUBJECT) == {first.email: 1}

@@ -1,9 +1,9 @@
 """``test_sending.py``'s tests again, committed for real, as in a worker.
 
-Inside a test's transaction ``deliveries_send`` claims deliveries with one ``transaction.atomic()``
-each (``services._Claims``). A worker runs it outside any transaction, where it sends BEGIN and
-COMMIT itself and chains each delivery's outcome with the next claim (``services._ChainedClaims``):
-these tests take that path. ``test_worker.py`` takes it too, through real worker processes.
+Inside a test's transaction each delivery's claim (``transaction.atomic()`` around ``SELECT … FOR
+UPDATE SKIP LOCKED``) is a savepoint; a worker runs outside any transaction, where each claim is a
+transaction of its own, committed when the delivery's outcome is recorded: these tests take that
+path. ``test_worker.py`` takes it too, through real worker processes.
 """
 
 import pytest
@@ -30,17 +30,13 @@ from tests.newsletter.test_sending import (  # noqa: F401 - collected and run he
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_outside_a_transaction_the_claims_are_chained():
-    assert services._ChainedClaims.usable()
-
-
 @pytest.mark.parametrize("breaks", [False, True])
 def test_a_batch_leaves_no_transaction_open(eager, sink, edition, monkeypatch, breaks):  # noqa: F811
     subscribers = SubscriberFactory.create_batch(3)
     plan = services.edition_start(edition_id=edition.pk)
     if breaks:
         monkeypatch.setattr(
-            emails.EditionCopies, "as_bytes", lambda *args, **kwargs: 1 / 0, raising=True
+            emails.EditionCopies, "message", lambda *args, **kwargs: 1 / 0, raising=True
         )
         with pytest.raises(ZeroDivisionError):
             services.deliveries_send(edition_id=edition.pk, delivery_ids=next(plan.batches))

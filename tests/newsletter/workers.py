@@ -14,6 +14,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from tests.conftest import POSTAL_ADDRESS
+
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
 # How long a test waits for something the workers must do before it fails (and shows their
@@ -48,6 +50,7 @@ class Worker:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.newsletter.worker_settings",
+            "NEWSLETTER_POSTAL_ADDRESS": POSTAL_ADDRESS,
             "DATABASE_URL": database_url(),
             "REDIS_URL": os.environ["REDIS_URL"],
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",

@@ -19,8 +19,7 @@ from django.test import Client
 
 from compsite import redis_budget
 from compsite.celery import app as celery_app
-from newsletter import services
-from newsletter.tasks import send_confirmation
+from newsletter.services import queue
 from tests.services import ROOT, fresh_broker_connections, private_redis
 
 DEADLINE = 5.0  # seconds
@@ -89,7 +88,9 @@ def test_a_publish_in_a_request_makes_one_attempt_and_is_not_retried(frozen, bro
     broker_on(server.url)  # no broker connection yet: the publish has to open one
     before = connections_received(probe)
     server.freeze()
-    result = within_deadline(lambda: in_a_request(lambda: services.enqueue(send_confirmation, 1)))
+    result = within_deadline(
+        lambda: in_a_request(lambda: queue.enqueue(queue.SEND_CONFIRMATION, 1))
+    )
     server.thaw()
     # Not queued, and the timeout is noted for the rest of the request.
     assert result == (False, True)

@@ -25,13 +25,18 @@ def stack(django_db_blocker):
     import os
 
     cache_port, site_port = free_port(), free_port()
-    with django_db_blocker.unblock(), own_database("aitv_varnish") as database, gunicorn_site(
-        database,
-        os.environ["REDIS_URL"],
-        port=site_port,
-        SITE_URL=f"https://127.0.0.1:{cache_port}",
-        CACHE_PURGE_URLS=f"http://127.0.0.1:{cache_port}/",
-    ) as served, varnish(site_port, port=cache_port) as cache:
+    with (
+        django_db_blocker.unblock(),
+        own_database("aitv_varnish") as database,
+        gunicorn_site(
+            database,
+            os.environ["REDIS_URL"],
+            port=site_port,
+            SITE_URL=f"https://127.0.0.1:{cache_port}",
+            CACHE_PURGE_URLS=f"http://127.0.0.1:{cache_port}/",
+        ) as served,
+        varnish(site_port, port=cache_port) as cache,
+    ):
         yield served.site, cache
 
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from compsite.environment import cron_schedule
 from newsletter import services
-from newsletter.tasks import send_batch
+from newsletter.services import queue
 
 
 class Command(BaseCommand):
@@ -66,6 +66,6 @@ class Command(BaseCommand):
                 f"Edition #{edition.number} ({plan.comparisons} comparisons, "
                 f"{plan.recipients} recipients): {pending} deliveries in {queued} of "
                 f"{batches} batches of up to {services.BATCH_SIZE} {where} "
-                f"as {send_batch.name}; status {edition.status}."
+                f"as {queue.SEND_BATCH}; status {edition.status}."
             )
         )
