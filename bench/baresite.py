@@ -34,8 +34,14 @@ settings.configure(
         "django.contrib.messages.middleware.MessageMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
     ],
+    # Persistent connections, as the site's settings have them.
     DATABASES=(
-        {"default": environ.Env.db_url_config(os.environ["BENCH_WRITE_DATABASE"])}
+        {
+            "default": {
+                **environ.Env.db_url_config(os.environ["BENCH_WRITE_DATABASE"]),
+                "CONN_MAX_AGE": 60,
+            }
+        }
         if os.environ.get("BENCH_WRITE_DATABASE")
         else {}
     ),
