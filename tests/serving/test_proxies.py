@@ -31,6 +31,7 @@ from tests.services import (
     private_redis,
     run_django,
     site_env,
+    varnish,
 )
 
 SLUG = "smolvlm2-vs-smolvlm2-2b"
@@ -81,19 +82,13 @@ class Stack:
         )
 
     def two_hops(self, **overrides: str):
-        """Caddy (TLS, the Caddyfile) → a second proxy → gunicorn, the way the HTTP cache will
-        stand between them. The second hop trusts the first and appends to X-Forwarded-For."""
+        """The shipped stack: Caddy (TLS, the Caddyfile) → Varnish (deploy/varnish/) → gunicorn.
+        Varnish appends the address it was reached from (Caddy's) to X-Forwarded-For."""
         app, middle, front = free_port(), free_port(), free_port()
         address = f"https://127.0.0.1:{front}"
-        second_hop = (
-            "{\n\tadmin off\n}\n"
-            f"http://127.0.0.1:{middle} {{\n"
-            "\tbind 127.0.0.1\n"
-            f"\treverse_proxy 127.0.0.1:{app} {{\n\t\ttrusted_proxies 127.0.0.1/32\n\t}}\n}}\n"
-        )
         return chain(
             gunicorn(self.env(address, **overrides), app),
-            caddy(second_hop, {}, f"http://127.0.0.1:{middle}"),
+            varnish(app, port=middle),
             caddy(CADDYFILE, proxy_env(address, f"127.0.0.1:{middle}"), address),
         )
 
