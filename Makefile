@@ -16,12 +16,13 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aitv
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help run test lint format bench clean deploy-prepare web worker beat chromium proxies validators
+.PHONY: help run test check lint types format bench clean deploy-prepare web worker beat chromium proxies validators
 
 help:
 	@echo "make run    serve the site on http://127.0.0.1:8000 (SQLite, DEBUG on, demo content)"
 	@echo "make test   every test, against Postgres and Redis (installs what is missing)"
-	@echo "make lint   ruff check and format check"
+	@echo "make check  the fast loop: lint, types, migrations, the in-process tests in parallel"
+	@echo "make lint   ruff check and format check, and mypy"
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "Python 3.13 or 3.12 is required (pyenv install 3.13)"; exit 1; }
@@ -70,11 +71,22 @@ $(VNU_JAR):
 
 validators: $(VNU_JAR)
 
-test: $(VENV)/.synced chromium proxies validators
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+TEST_SECRET_KEY := test-only-secret-key-not-for-production-use-0123456789
+PYTEST := DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789} \
-	$(PY) -m pytest $(PYTEST_ARGS)
+	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET_KEY)} \
+	$(PY) -m pytest
+
+test: $(VENV)/.synced chromium proxies validators
+	$(PYTEST) $(PYTEST_ARGS)
+
+# The fast loop: everything `make lint` checks, migrations in step with the models, and every
+# test that runs inside pytest's own processes (not the browser, `processes` or `slow` ones),
+# spread over the machine's cores by pytest-xdist (each worker has its own test database).
+CHECK_WORKERS ?= auto
+check: lint
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(PYTEST) -m "not browser and not processes and not slow" -n $(CHECK_WORKERS) $(PYTEST_ARGS)
 
 # The production processes, as docker-compose.yml runs them (tests keep the two in step).
 deploy-prepare: $(VENV)/.synced
@@ -105,6 +117,11 @@ bench-admin: $(VENV)/.synced
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(MAKE) --no-print-directory types
+
+# mypy with django-stubs (pyproject.toml's [tool.mypy]); the plugin loads the settings.
+types: $(VENV)/.synced
+	DEBUG=1 $(VENV)/bin/mypy
 
 format: $(VENV)/.synced
 	$(VENV)/bin/ruff check --fix .

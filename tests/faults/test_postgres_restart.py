@@ -19,6 +19,8 @@ import pytest
 
 from tests.services import free_port
 
+pytestmark = pytest.mark.processes
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = (
     Path(sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1])
