@@ -224,8 +224,8 @@ MAILERS = {
         "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
     )
 }
-DEFAULT_FROM_EMAIL = read_str(
-    "DEFAULT_FROM_EMAIL", default=f"Weekly AI Tool Verdicts <verdicts@{_site.hostname}>"
+DEFAULT_FROM_EMAIL: str = read_str(
+    "DEFAULT_FROM_EMAIL", default=f"Weekly AI Tool Verdicts <verdicts@{_site_host}>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # DKIM over SMTP (newsletter/deliverability.py): the private key (PEM) and its selector; both set,

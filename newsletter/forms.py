@@ -66,7 +66,7 @@ class SignupForm(forms.Form):
 
     @property
     def first_error(self) -> str:
-        errors = self.errors.get("email") or self.errors.get("interests") or []
+        errors = self.errors.get("email") or self.errors.get("interests")
         return str(errors[0]) if errors else ""
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -43,6 +45,11 @@ class Reviewer(models.Model):
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the panel.")
 
     objects = ReviewerQuerySet.as_manager()
+
+    # Set by the queries that annotate them (ReviewerQuerySet.with_ship_counts(), the sitemap).
+    ship_count: int
+    scorecard_count: int
+    last_verdict: datetime | None
 
     class Meta:
         ordering = ["position", "name"]

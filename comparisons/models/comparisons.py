@@ -134,6 +134,8 @@ class Comparison(models.Model):
 
     objects = ComparisonQuerySet.as_manager()
 
+    kept_on_id: int | None  # set on generated pages by generated_for()
+
     class Meta:
         ordering = ["-published_at", "-id"]
 

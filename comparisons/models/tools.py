@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -54,6 +55,8 @@ class Category(models.Model):
     description = models.TextField(blank=True)
 
     objects = CategoryQuerySet.as_manager()
+
+    last_change: datetime | None  # set by the sitemap's query
 
     class Meta:
         ordering = ["name"]
@@ -201,6 +204,11 @@ class Tool(models.Model):
 
     objects = ToolQuerySet.as_manager()
 
+    # Set by the queries that annotate them (ToolQuerySet.with_ship_counts(), the sitemap).
+    ship_count: int
+    scorecard_count: int
+    last_verdict: datetime | None
+
     class Meta:
         ordering = ["name"]
         # Postgres has more indexes on this table than these fields declare: search's, and the
@@ -258,7 +266,7 @@ class Tool(models.Model):
     def entry_tier(self) -> PricingTier | None:
         """The cheapest priced tier; None where no tier has a price. Uses prefetched tiers."""
         priced = [tier for tier in self.pricing_tiers.all() if tier.price is not None]
-        return min(priced, key=lambda tier: tier.price, default=None)
+        return min(priced, key=lambda tier: tier.price or 0, default=None)
 
     @property
     def entry_price(self) -> str:

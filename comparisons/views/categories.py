@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -30,7 +32,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         count=Tool.objects.published().filter(category=category).count(),
     )
     comparisons = Comparison.objects.published().in_category(category).latest_first().with_cards()
-    context = {
+    context: dict[str, Any] = {
         "category": category,
         "ranking_page": ranking,
         "ranking": RankedTool.numbered(ranking, start=ranking.start_index()),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
@@ -39,7 +41,7 @@ def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Tool.objects.with_profile(),
     )
     mine = "voted" in request.GET
-    context = {
+    context: dict[str, Any] = {
         "comparison": comparison,
         "related": comparison.related(),
         "preview": is_preview(stored, comparison),
