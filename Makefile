@@ -38,11 +38,13 @@ run: $(VENV)/.synced
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# Install the Debian packages $(1), as root or with passwordless sudo (a shell command).
+apt_install = if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(1); \
+	  else sudo -n apt-get update -qq && sudo -n apt-get install -y -qq $(1); fi
+
 # Install the Debian package $(2) when the command $(1) is missing and we may (root, or sudo).
 define debian_package
-	@command -v $(1) >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(2); \
-	  else sudo -n apt-get update -qq && sudo -n apt-get install -y -qq $(2); fi; }
+	@command -v $(1) >/dev/null 2>&1 || { $(call apt_install,$(2)); }
 endef
 
 # Browser tests drive Debian's Chromium.
@@ -55,9 +57,7 @@ chromium:
 proxies:
 	$(call debian_package,caddy,caddy)
 	$(call debian_package,openssl,openssl)
-	@dpkg -s varnish varnish-modules >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq varnish varnish-modules; \
-	  else sudo -n apt-get update -qq && sudo -n apt-get install -y -qq varnish varnish-modules; fi; }
+	@dpkg -s varnish varnish-modules >/dev/null 2>&1 || { $(call apt_install,varnish varnish-modules); }
 
 # The W3C Nu HTML Checker, npm's vnu-jar (a Java program), kept in .tools/vnu.
 VNU_VERSION := 26.9.27
@@ -71,11 +71,18 @@ $(VNU_JAR):
 
 validators: $(VNU_JAR)
 
+# Postgres and Redis for the tests: DATABASE_URL and REDIS_URL when given (as .ci/run gives
+# them), else the defaults above when they answer, else private servers on free ports (Debian's
+# postgresql and redis-server, installed when missing), removed afterwards
+# (tests/private_services.py).
+export TEST_DATABASE_URL TEST_REDIS_URL
 TEST_SECRET_KEY := test-only-secret-key-not-for-production-use-0123456789
-PYTEST := DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
-	REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+PRIVATE_SERVICES := $(PY) -m tests.private_services
+PYTEST = private="$$($(PRIVATE_SERVICES) plan)" && \
+	packages="$$($(PRIVATE_SERVICES) packages $$private)" && \
+	if [ -n "$$packages" ]; then $(call apt_install,$$packages); fi && \
 	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET_KEY)} \
-	$(PY) -m pytest
+	$(PRIVATE_SERVICES) run --private "$$private" -- $(PY) -m pytest
 
 test: $(VENV)/.synced chromium proxies validators
 	$(PYTEST) $(PYTEST_ARGS)
@@ -104,8 +111,7 @@ beat: $(VENV)/.synced
 
 # The benchmark (not part of `make test`): writes bench/RESULTS.md.
 bench: $(VENV)/.synced
-	@command -v wrk >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo -n apt-get install -y -qq wrk; fi; }
+	$(call debian_package,wrk,wrk)
 	$(PY) -m bench.run
 
 # The admin at directory scale (not part of `make bench`): loads 10 million votes and deliveries
