@@ -55,6 +55,17 @@ def _delete_keys(client, pattern: str) -> None:
         pass  # a test that stopped the shared Redis on purpose; nothing of its own is left
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher (PBKDF2) costs about a second a password here and the editor and
+    # login tests set many; what they check (limits, lockouts, tokens) does not depend on it.
+    # Processes the tests start keep the production hashers.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
 # What a browser sends from one of the site's pages: behind the TLS proxy (DEBUG off redirects
 # plain HTTP), and saying where its requests come from (the vote and sign-up forms require it).
 BROWSER_HEADERS = {"x-forwarded-proto": "https", "sec-fetch-site": "same-origin"}
