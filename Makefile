@@ -93,7 +93,7 @@ test: $(VENV)/.synced chromium proxies validators
 CHECK_WORKERS ?= auto
 check: lint
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(PYTEST) -m "not browser and not processes and not slow" -n $(CHECK_WORKERS) --reuse-db $(PYTEST_ARGS)
+	$(PYTEST) -m "not browser and not processes and not slow" -n $(CHECK_WORKERS) $(PYTEST_ARGS)
 
 # The production processes, as docker-compose.yml runs them (tests keep the two in step).
 deploy-prepare: $(VENV)/.synced
