@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from comparisons.numbers import percent
+from compsite.numbers import percent
 from compsite.validators import validate_single_line
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from comparisons.models.tools import Tool
-from comparisons.numbers import percent
+from compsite.numbers import percent
 from compsite.validators import validate_single_line
 
 SLUG_SEPARATOR = "-vs-"

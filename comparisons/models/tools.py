@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 
-from comparisons.numbers import format_amount, percent
+from compsite.numbers import format_amount, percent
 from compsite.validators import validate_single_line
 
 no_vs_in_slug = RegexValidator(

@@ -22,9 +22,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from comparisons.models import Comparison, PricingTier, Tool
-from comparisons.numbers import plain_decimal
 from comparisons.sharing import SITE_NAME
 from comparisons.sharing.application_categories import application_category
+from compsite.numbers import plain_decimal
 from compsite.urls_absolute import absolute
 from reviews.models import Scorecard
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from comparisons.models import Tool
-from comparisons.numbers import format_amount, percent
+from compsite.numbers import format_amount, percent
 from reviews.models import Verdict
 from tests.factories import PricingTierFactory, ScorecardFactory, ToolFactory
 

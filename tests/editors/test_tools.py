@@ -4,8 +4,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.admin.models import LogEntry
 
-from comparisons.markdown import render_markdown
 from comparisons.models import Tool
+from compsite.markdown import render_markdown
 from reviews.models import Scorecard
 from tests.editors.forms import form_fields
 from tests.factories import CategoryFactory, ReviewerFactory, ScorecardFactory, ToolFactory
