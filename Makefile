@@ -22,7 +22,7 @@ help:
 	@echo "make run    serve the site on http://127.0.0.1:8000 (SQLite, DEBUG on, demo content)"
 	@echo "make test   every test, against Postgres and Redis (installs what is missing)"
 	@echo "make check  the fast loop: lint, types, migrations, the in-process tests in parallel"
-	@echo "make lint   ruff (check, format), django-upgrade, djlint's linter, mypy"
+	@echo "make lint   ruff (check, format), django-upgrade, djlint's linter, import layers, mypy"
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "Python 3.13 or 3.12 is required (pyenv install 3.13)"; exit 1; }
@@ -127,6 +127,7 @@ lint: $(VENV)/.synced
 	$(VENV)/bin/ruff format --check .
 	git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --target-version 6.1 --skip default_auto_field --check
 	$(VENV)/bin/djlint --lint templates
+	$(VENV)/bin/lint-imports
 	$(MAKE) --no-print-directory types
 
 # mypy with django-stubs (pyproject.toml's [tool.mypy]); the plugin loads the settings.
