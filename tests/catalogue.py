@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from comparisons import counters
 from comparisons.models import (
     Category,
     Comparison,
@@ -30,7 +31,8 @@ def add_tools(
     from each of ``reviewers`` (all of them by default) and, with ``rival``, a published curated
     comparison against it: every list on a tool, category, reviewer or home page would show them.
 
-    Bulk inserts send no signals, so the page cache's content version is moved on by hand.
+    Bulk inserts send no signals, so the tools' counters are recounted and the page cache's
+    content version is moved on by hand.
     """
     tag = prefix.lower().replace(" ", "-")
     tools = Tool.objects.bulk_create(
@@ -76,5 +78,6 @@ def add_tools(
             for comparison, pair in zip(comparisons, ((rival, t) for t in tools), strict=True)
             for position, tool in enumerate(pair)
         )
+    counters.refresh([tool.pk for tool in tools])
     pagecache.bump(pagecache.CONTENT)
     return tools

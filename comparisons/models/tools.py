@@ -6,19 +6,8 @@ from dataclasses import dataclass
 
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import (
-    Count,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-)
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.urls import reverse
 
 from comparisons.numbers import format_amount, percent
@@ -91,75 +80,21 @@ class ToolQuerySet(models.QuerySet):
     def published(self) -> ToolQuerySet:
         return self.filter(is_published=True)
 
+    def by_name(self) -> ToolQuerySet:
+        """A to Z whatever the case ("llama.cpp" among the Ls): the index ``tool_by_name``."""
+        return self.order_by(Lower("name"), "id")
+
     def by_panel(self) -> ToolQuerySet:
-        """Highest Panel ship % first (tools without scorecards last), then by name."""
-        ratio = ExpressionWrapper(
-            F("ship_count") * 1.0 / NullIf(F("scorecard_count"), 0), output_field=FloatField()
-        )
-        return self.with_panel_counts().order_by(ratio.desc(nulls_last=True), "name", "id")
-
-    def with_community_share(self) -> ToolQuerySet:
-        """Votes for the tool, and all votes cast in the comparisons it is in (two subqueries)."""
-        from comparisons.models.comparisons import ComparisonEntry
-
-        def total(entries):
-            return Coalesce(
-                Subquery(
-                    entries.order_by()
-                    .annotate(total=Func(F("vote_count"), function="SUM"))
-                    .values("total")[:1]
-                ),
-                0,
-            )
-
-        own = ComparisonEntry.objects.filter(tool_id=OuterRef("pk"))
-        pool = ComparisonEntry.objects.filter(
-            comparison_id__in=ComparisonEntry.objects.filter(
-                tool_id=OuterRef(OuterRef("pk"))
-            ).values("comparison_id")
-        )
-        return self.annotate(community_votes=total(own), community_pool=total(pool))
+        """Panel ship % as shown (whole percents; tools without scorecards last), then community
+        share, then name: the columns kept on write, in the order of the index
+        ``tool_ranking``, so Postgres reads a page of the ranking and stops."""
+        return self.order_by(*RANKING)
 
     def ranked_in(self, category: Category) -> ToolQuerySet:
-        """A category's tools by Panel ship % as shown (whole percents), then community share,
-        then name: ordered by the database, so a page of the ranking loads only that page.
-
-        The panel counts are subqueries here, not ``with_panel_counts()``'s join: joined, every
-        scorecard row would run the community subqueries again (four times slower at 8,000 tools).
-        """
-        from reviews.models import Scorecard, Verdict
-
-        def scorecards(matching):
-            counted = matching.order_by().values("tool_id").annotate(n=Count("pk")).values("n")
-            return Coalesce(Subquery(counted[:1]), 0)
-
-        own = Scorecard.objects.filter(tool_id=OuterRef("pk"))
+        """A category's published tools by ``by_panel()``: a page of the ranking loads only that
+        page (and its tiers)."""
         return (
-            self.published()
-            .filter(category=category)
-            .annotate(
-                ship_count=scorecards(own.filter(verdict=Verdict.SHIP)),
-                scorecard_count=scorecards(own),
-            )
-            .with_community_share()
-            .annotate(
-                shown_panel=ExpressionWrapper(  # numbers.percent(): integer arithmetic, half up
-                    (200 * F("ship_count") + F("scorecard_count"))
-                    / NullIf(2 * F("scorecard_count"), 0),
-                    output_field=IntegerField(),
-                ),
-                share=ExpressionWrapper(
-                    F("community_votes") * 1.0 / NullIf(F("community_pool"), 0),
-                    output_field=FloatField(),
-                ),
-            )
-            .prefetch_related("pricing_tiers")
-            .order_by(
-                F("shown_panel").desc(nulls_last=True),
-                F("share").desc(nulls_last=True),
-                Lower("name"),
-                "id",
-            )
+            self.published().filter(category=category).by_panel().prefetch_related("pricing_tiers")
         )
 
     def with_profile(self) -> ToolQuerySet:
@@ -169,17 +104,8 @@ class ToolQuerySet(models.QuerySet):
         scorecards = Scorecard.objects.select_related("reviewer").order_by(
             "reviewer__position", "reviewer__name"
         )
-        return (
-            self.with_panel_counts()
-            .select_related("category")
-            .prefetch_related("pricing_tiers", Prefetch("scorecards", queryset=scorecards))
-        )
-
-    def with_panel_counts(self) -> ToolQuerySet:
-        """Annotate the two counts behind Panel ship %; one query however many scorecards."""
-        return self.annotate(
-            ship_count=Count("scorecards", filter=Q(scorecards__verdict="ship")),
-            scorecard_count=Count("scorecards"),
+        return self.select_related("category").prefetch_related(
+            "pricing_tiers", Prefetch("scorecards", queryset=scorecards)
         )
 
 
@@ -199,17 +125,70 @@ class Tool(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Counters kept on write (comparisons/counters.py), so no page counts scorecards or votes:
+    # the panel's verdicts, recounted from the tool's scorecards whenever one is saved or
+    # deleted, and the community's, moved by each vote in its own transaction and recounted when
+    # a comparison's tools change. Tool.save() never writes them (COUNTERS).
+    ship_count = models.PositiveIntegerField(default=0, editable=False)
+    scorecard_count = models.PositiveIntegerField(default=0, editable=False)
+    community_votes = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Votes for the tool, in every comparison it is in."
+    )
+    community_pool = models.PositiveIntegerField(
+        default=0, editable=False, help_text="All votes cast in the comparisons it is in."
+    )
+    # Derived by the database from the counters, for the rankings' index. Panel ship % as shown:
+    # numbers.percent()'s integer arithmetic, half up; NULL without scorecards.
+    panel_percent = models.GeneratedField(
+        expression=(200 * F("ship_count") + F("scorecard_count"))
+        / NullIf(2 * F("scorecard_count"), 0),
+        output_field=IntegerField(null=True),
+        db_persist=True,
+    )
+    # The tool's share of the votes in its comparisons; NULL while they have none.
+    community_share = models.GeneratedField(
+        expression=Cast("community_votes", FloatField()) / NullIf(F("community_pool"), 0),
+        output_field=FloatField(null=True),
+        db_persist=True,
+    )
+
     objects = ToolQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        # Postgres has more indexes on this table than these fields declare: search's, and the
-        # one that counts a category's published tools. See migration 0005.
+        # Postgres has more indexes on this table than these declare: search's, and the one that
+        # counts a category's published tools. See migration 0005.
+        indexes = [
+            # A category's ranking and a tool's alternatives (ToolQuerySet.by_panel).
+            models.Index(
+                F("category"),
+                F("is_published"),
+                F("panel_percent").desc(nulls_last=True),
+                F("community_share").desc(nulls_last=True),
+                Lower("name"),
+                F("id"),
+                name="tool_ranking",
+            ),
+            # /tools/ (ToolQuerySet.by_name).
+            models.Index(Lower("name"), F("id"), name="tool_by_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # An edit saves what the editor can change: a counter loaded before a vote or a
+            # scorecard moved it must not be written back over the newer count.
+            loaded = self.__dict__
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and not field.generated
+                and field.name not in COUNTERS
+                and field.attname in loaded
+            ]
         renamed = self.pk is not None and (
             getattr(self, "_loaded_slug", self.slug) != self.slug
             or getattr(self, "_loaded_name", self.name) != self.name
@@ -226,7 +205,7 @@ class Tool(models.Model):
         return reverse("comparisons:tool", kwargs={"slug": self.slug})
 
     def alternatives(self) -> ToolQuerySet:
-        """Other published tools in its category, best panel verdict first."""
+        """Other published tools in its category, ranked as on the category's page."""
         return (
             Tool.objects.published()
             .filter(category_id=self.category_id)
@@ -251,7 +230,8 @@ class Tool(models.Model):
 
     @property
     def panel_ship_percent(self) -> int | None:
-        """Needs ``ToolQuerySet.with_panel_counts()``: the template never triggers a query."""
+        """From the counters on the row (the same number as ``panel_percent``, which is stored
+        for ordering): the template never triggers a query."""
         return percent(self.ship_count, self.scorecard_count)
 
     @property
@@ -264,6 +244,15 @@ class Tool(models.Model):
     def entry_price(self) -> str:
         tier = self.entry_tier
         return tier.display_price if tier else "Contact sales"
+
+
+COUNTERS = frozenset({"ship_count", "scorecard_count", "community_votes", "community_pool"})
+RANKING = (
+    F("panel_percent").desc(nulls_last=True),
+    F("community_share").desc(nulls_last=True),
+    Lower("name"),
+    "id",
+)
 
 
 class PricingTier(models.Model):

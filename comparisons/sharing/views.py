@@ -43,7 +43,7 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
         slug,
         Comparison.get_share_image_url,
         Comparison.objects.with_cards(),
-        Tool.objects.with_panel_counts(),
+        Tool.objects.all(),
     )
     if isinstance(comparison, HttpResponse):
         return comparison
