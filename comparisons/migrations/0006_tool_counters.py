@@ -74,6 +74,7 @@ class Migration(migrations.Migration):
             model_name="dailyvotes",
             name="comparison",
             field=models.ForeignKey(
+                db_index=False,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="daily_votes",
                 to="comparisons.comparison",

@@ -35,8 +35,12 @@ class DailyVotes(models.Model):
     """First votes cast in one comparison on one day (the site's time zone): what trending sums
     over the last days, instead of counting vote rows. Bumped in the vote's own transaction."""
 
+    # No index of its own: the unique (comparison, day) one serves lookups by comparison.
     comparison = models.ForeignKey(
-        "comparisons.Comparison", on_delete=models.CASCADE, related_name="daily_votes"
+        "comparisons.Comparison",
+        on_delete=models.CASCADE,
+        related_name="daily_votes",
+        db_index=False,
     )
     day = models.DateField()
     votes = models.PositiveIntegerField(default=0)
