@@ -124,7 +124,6 @@ class Migration(migrations.Migration):
             model_name="tool",
             index=models.Index(
                 models.F("category"),
-                models.F("is_published"),
                 models.OrderBy(models.F("panel_percent"), descending=True, nulls_last=True),
                 models.OrderBy(models.F("community_share"), descending=True, nulls_last=True),
                 django.db.models.functions.text.Lower("name"),
