@@ -138,6 +138,12 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddIndex(
+            model_name="tool",
+            index=models.Index(
+                models.F("id"), condition=models.Q(("is_published", False)), name="tool_unpublished"
+            ),
+        ),
+        migrations.AddIndex(
             model_name="dailyvotes",
             index=models.Index(fields=["day", "comparison"], name="daily_votes_by_day"),
         ),

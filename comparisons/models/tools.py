@@ -11,6 +11,7 @@ from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.urls import reverse
 
 from comparisons.numbers import format_amount, percent
+from compsite.counting import fields_an_edit_saves
 from compsite.validators import validate_single_line
 
 no_vs_in_slug = RegexValidator(
@@ -173,6 +174,9 @@ class Tool(models.Model):
             ),
             # /tools/ (ToolQuerySet.by_name).
             models.Index(Lower("name"), F("id"), name="tool_by_name"),
+            # The few unpublished tools, so that what they hide is counted from them alone
+            # (Reviewer.published_scorecard_count).
+            models.Index(F("id"), condition=Q(is_published=False), name="tool_unpublished"),
         ]
 
     def __str__(self) -> str:
@@ -180,17 +184,8 @@ class Tool(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding and kwargs.get("update_fields") is None:
-            # An edit saves what the editor can change: a counter loaded before a vote or a
-            # scorecard moved it must not be written back over the newer count.
-            loaded = self.__dict__
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key
-                and not field.generated
-                and field.name not in COUNTERS
-                and field.attname in loaded
-            ]
+            # A counter loaded before a vote or a scorecard moved it is not written back.
+            kwargs["update_fields"] = fields_an_edit_saves(self, COUNTERS)
         renamed = self.pk is not None and (
             getattr(self, "_loaded_slug", self.slug) != self.slug
             or getattr(self, "_loaded_name", self.name) != self.name

@@ -307,3 +307,36 @@ def test_the_tool_index_sorts_names_whatever_their_case():
         "bravo",
         "charlie",
     ]
+
+
+# --- Reviewers ----------------------------------------------------------------------------------
+
+
+def test_a_reviewers_counts_follow_their_scorecards_and_survive_an_edit():
+    reviewer = ReviewerFactory()
+    stale = Reviewer.objects.get(pk=reviewer.pk)
+    cards = [
+        ScorecardFactory(reviewer=reviewer, verdict=verdict) for verdict in ["ship", "skip", "skip"]
+    ]
+    stale.bio = "Edited while the verdicts came in."
+    stale.save()
+    reviewer.refresh_from_db()
+    assert (reviewer.ship_count, reviewer.scorecard_count, reviewer.ship_rate) == (1, 3, 33)
+    Scorecard.objects.filter(pk=cards[1].pk).delete()
+    cards[2].tool.delete()
+    reviewer.refresh_from_db()
+    assert (reviewer.ship_count, reviewer.scorecard_count, reviewer.bio) == (
+        1,
+        1,
+        "Edited while the verdicts came in.",
+    )
+
+
+def test_a_reviewers_page_counts_only_verdicts_on_published_tools(client):
+    reviewer = ReviewerFactory(slug="ada")
+    for published in [True, True, False]:
+        ScorecardFactory(reviewer=reviewer, tool=ToolFactory(is_published=published))
+    reviewer.refresh_from_db()
+    assert reviewer.scorecard_count == 3 and reviewer.published_scorecard_count() == 2
+    page = client.get("/reviewers/ada/")
+    assert page.status_code == 200 and page.content.count(b"<blockquote>") == 2
