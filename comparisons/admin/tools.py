@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from comparisons.models import Category, PricingTier, Tool
+from comparisons.models.tools import PANEL_PERCENT
 from compsite.counting import LargeListMixin
 from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin
 from reviews.models import Scorecard
@@ -48,7 +49,7 @@ class ToolAdmin(LargeListMixin, ListInputMixin, MarkdownPreviewMixin, admin.Mode
     def entry(self, tool: Tool) -> str:
         return tool.entry_price
 
-    @admin.display(description="Panel ship %", ordering="panel_percent")
+    @admin.display(description="Panel ship %", ordering=PANEL_PERCENT)
     def panel(self, tool: Tool) -> str:
         value = tool.panel_ship_percent
         return "—" if value is None else f"{value}%"

@@ -8,6 +8,7 @@ import django.db.models.functions.text
 from django.db import migrations, models
 
 from comparisons import counters
+from compsite.migration_operations import PostgresOnlyAddIndex
 
 
 def backfill(apps, schema_editor):
@@ -80,52 +81,51 @@ class Migration(migrations.Migration):
                 to="comparisons.comparison",
             ),
         ),
-        migrations.AddField(
-            model_name="tool",
-            name="community_share",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=django.db.models.expressions.CombinedExpression(
-                    django.db.models.functions.comparison.Cast(
-                        "community_votes", models.FloatField()
-                    ),
-                    "/",
-                    django.db.models.functions.comparison.NullIf(models.F("community_pool"), 0),
-                ),
-                output_field=models.FloatField(null=True),
-            ),
-        ),
-        migrations.AddField(
-            model_name="tool",
-            name="panel_percent",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=django.db.models.expressions.CombinedExpression(
-                    django.db.models.expressions.CombinedExpression(
-                        django.db.models.expressions.CombinedExpression(
-                            models.Value(200), "*", models.F("ship_count")
-                        ),
-                        "+",
-                        models.F("scorecard_count"),
-                    ),
-                    "/",
-                    django.db.models.functions.comparison.NullIf(
-                        django.db.models.expressions.CombinedExpression(
-                            models.Value(2), "*", models.F("scorecard_count")
-                        ),
-                        0,
-                    ),
-                ),
-                output_field=models.IntegerField(null=True),
-            ),
-        ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
-        migrations.AddIndex(
+        # NULLS LAST in an index: PostgreSQL only (SQLite, for `make run`, sorts without it).
+        PostgresOnlyAddIndex(
             model_name="tool",
             index=models.Index(
                 models.F("category"),
-                models.OrderBy(models.F("panel_percent"), descending=True, nulls_last=True),
-                models.OrderBy(models.F("community_share"), descending=True, nulls_last=True),
+                models.OrderBy(
+                    models.ExpressionWrapper(
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.Value(200), "*", models.F("ship_count")
+                                ),
+                                "+",
+                                models.F("scorecard_count"),
+                            ),
+                            "/",
+                            django.db.models.functions.comparison.NullIf(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.Value(2), "*", models.F("scorecard_count")
+                                ),
+                                0,
+                            ),
+                        ),
+                        output_field=models.IntegerField(),
+                    ),
+                    descending=True,
+                    nulls_last=True,
+                ),
+                models.OrderBy(
+                    models.ExpressionWrapper(
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.functions.comparison.Cast(
+                                "community_votes", models.FloatField()
+                            ),
+                            "/",
+                            django.db.models.functions.comparison.NullIf(
+                                models.F("community_pool"), 0
+                            ),
+                        ),
+                        output_field=models.FloatField(),
+                    ),
+                    descending=True,
+                    nulls_last=True,
+                ),
                 django.db.models.functions.text.Lower("name"),
                 models.F("id"),
                 name="tool_ranking",

@@ -6,7 +6,17 @@ from dataclasses import dataclass
 
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.urls import reverse
 
@@ -77,6 +87,27 @@ class RankedTool:
         ]
 
 
+# Panel ship % as shown, from the counters: numbers.percent()'s integer arithmetic, half up; NULL
+# without scorecards. And the community share: the tool's votes over all votes in its
+# comparisons, NULL while they have none. Expressions, not stored columns: the ranking index is
+# built on them (Postgres matches a query's ORDER BY to an index's expressions), and a
+# GeneratedField would make `manage.py check` connect to the database to ask what it supports.
+PANEL_PERCENT = ExpressionWrapper(
+    (200 * F("ship_count") + F("scorecard_count")) / NullIf(2 * F("scorecard_count"), 0),
+    output_field=IntegerField(),
+)
+COMMUNITY_SHARE = ExpressionWrapper(
+    Cast("community_votes", FloatField()) / NullIf(F("community_pool"), 0),
+    output_field=FloatField(),
+)
+RANKING_KEYS = (
+    PANEL_PERCENT.desc(nulls_last=True),
+    COMMUNITY_SHARE.desc(nulls_last=True),
+    Lower("name"),
+    F("id"),
+)
+
+
 class ToolQuerySet(models.QuerySet):
     def published(self) -> ToolQuerySet:
         return self.filter(is_published=True)
@@ -89,7 +120,7 @@ class ToolQuerySet(models.QuerySet):
         """Panel ship % as shown (whole percents; tools without scorecards last), then community
         share, then name: the columns kept on write, in the order of the index
         ``tool_ranking``, so Postgres reads a page of the ranking and stops."""
-        return self.order_by(*RANKING)
+        return self.order_by(*RANKING_KEYS)
 
     def ranked_in(self, category: Category) -> ToolQuerySet:
         """A category's published tools by ``by_panel()``: a page of the ranking loads only that
@@ -138,21 +169,6 @@ class Tool(models.Model):
     community_pool = models.PositiveIntegerField(
         default=0, editable=False, help_text="All votes cast in the comparisons it is in."
     )
-    # Derived by the database from the counters, for the rankings' index. Panel ship % as shown:
-    # numbers.percent()'s integer arithmetic, half up; NULL without scorecards.
-    panel_percent = models.GeneratedField(
-        expression=(200 * F("ship_count") + F("scorecard_count"))
-        / NullIf(2 * F("scorecard_count"), 0),
-        output_field=IntegerField(null=True),
-        db_persist=True,
-    )
-    # The tool's share of the votes in its comparisons; NULL while they have none.
-    community_share = models.GeneratedField(
-        expression=Cast("community_votes", FloatField()) / NullIf(F("community_pool"), 0),
-        output_field=FloatField(null=True),
-        db_persist=True,
-    )
-
     objects = ToolQuerySet.as_manager()
 
     class Meta:
@@ -166,10 +182,7 @@ class Tool(models.Model):
             # which Postgres then weighs against search's indexes (migration 0005).
             models.Index(
                 F("category"),
-                F("panel_percent").desc(nulls_last=True),
-                F("community_share").desc(nulls_last=True),
-                Lower("name"),
-                F("id"),
+                *RANKING_KEYS,
                 name="tool_ranking",
             ),
             # /tools/ (ToolQuerySet.by_name).
@@ -227,8 +240,7 @@ class Tool(models.Model):
 
     @property
     def panel_ship_percent(self) -> int | None:
-        """From the counters on the row (the same number as ``panel_percent``, which is stored
-        for ordering): the template never triggers a query."""
+        """From the counters on the row (``PANEL_PERCENT`` in SQL): never a query."""
         return percent(self.ship_count, self.scorecard_count)
 
     @property
@@ -244,12 +256,6 @@ class Tool(models.Model):
 
 
 COUNTERS = frozenset({"ship_count", "scorecard_count", "community_votes", "community_pool"})
-RANKING = (
-    F("panel_percent").desc(nulls_last=True),
-    F("community_share").desc(nulls_last=True),
-    Lower("name"),
-    "id",
-)
 
 
 class PricingTier(models.Model):

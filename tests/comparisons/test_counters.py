@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def panel(tool: Tool) -> tuple[int, int, int | None]:
     tool.refresh_from_db()
-    return tool.ship_count, tool.scorecard_count, tool.panel_percent
+    return tool.ship_count, tool.scorecard_count, tool.panel_ship_percent
 
 
 def community(tool: Tool) -> tuple[int, int]:

@@ -51,13 +51,13 @@ def test_panel_ship_percent_counts_ship_verdicts_over_all_scorecards():
     stored = Tool.objects.get(pk=tool.pk)
 
     assert (stored.ship_count, stored.scorecard_count) == (3, 8)
-    assert stored.panel_ship_percent == stored.panel_percent == 38
+    assert stored.panel_ship_percent == 38
 
 
 @pytest.mark.django_db
 def test_panel_ship_percent_is_empty_without_scorecards():
     tool = Tool.objects.get(pk=ToolFactory().pk)
-    assert tool.panel_ship_percent is None and tool.panel_percent is None
+    assert tool.panel_ship_percent is None
 
 
 @pytest.mark.django_db
