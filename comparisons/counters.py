@@ -58,13 +58,19 @@ def community_counts(entry_model) -> dict:
 
 
 def refresh(tool_ids: Iterable[int] | None = None) -> int:
-    """Recount every counter of these tools (all tools by default) and rebuild the daily vote
-    counts from the vote rows when all are asked for: set-based, for loaders that bulk-insert."""
+    """Recount every counter of these tools (all tools by default), updating the rows that are
+    off (their number is returned), and rebuild the daily vote counts from the vote rows when all
+    are asked for: set-based, for loaders that bulk-insert."""
     from comparisons.models import ComparisonEntry, DailyVotes, Tool, Vote
     from reviews.models import Reviewer, Scorecard
 
     tools = Tool.objects.all() if tool_ids is None else Tool.objects.filter(pk__in=tool_ids)
-    updated = tools.update(**panel_counts(Scorecard), **community_counts(ComparisonEntry))
+    recounts = {**panel_counts(Scorecard), **community_counts(ComparisonEntry)}
+    # Only the rows that are off: rewriting a right row would leave a dead version behind.
+    stale = Q()
+    for name, recount in recounts.items():
+        stale |= ~Q(**{name: recount})
+    updated = tools.filter(stale).update(**recounts)
     # A reviewer's counts cover every tool: recounted whatever tools were asked for (a handful
     # of reviewers, each counted from an index).
     Reviewer.objects.update(**reviewer_counts(Scorecard))
