@@ -85,6 +85,7 @@ def load(
     comparisons: int = COMPARISONS,
     votes: int = VOTES,
 ) -> dict[str, int]:
+    from comparisons import counters
     from comparisons.models import (
         Category,
         Comparison,
@@ -190,6 +191,7 @@ def load(
             "UPDATE comparisons_comparisonentry e SET vote_count = COALESCE("
             "(SELECT COUNT(*) FROM comparisons_vote v WHERE v.comparison_id = e.comparison_id AND v.tool_id = e.tool_id), 0)"
         )
+    counters.refresh()  # the tools' counters and the daily vote counts, from the rows
     return {
         "tools": Tool.objects.count(),
         "comparisons": Comparison.objects.count(),

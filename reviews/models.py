@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import F
 from django.urls import reverse
 
 from comparisons.numbers import percent
+from compsite.counting import fields_an_edit_saves
 from compsite.validators import validate_single_line
 
 
@@ -20,14 +21,6 @@ class Verdict(models.TextChoices):
     SKIP = "skip", "Skip"
 
 
-class ReviewerQuerySet(models.QuerySet):
-    def with_ship_counts(self) -> ReviewerQuerySet:
-        return self.annotate(
-            ship_count=Count("scorecards", filter=Q(scorecards__verdict=Verdict.SHIP)),
-            scorecard_count=Count("scorecards"),
-        )
-
-
 class Reviewer(models.Model):
     """A panel member. Any number of reviewers; several may share a lens."""
 
@@ -41,14 +34,21 @@ class Reviewer(models.Model):
     )
     bio = models.TextField(blank=True, help_text="Markdown.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the panel.")
-
-    objects = ReviewerQuerySet.as_manager()
+    # Kept on write, as a tool's are (comparisons/counters.py): recounted whenever one of the
+    # reviewer's scorecards is saved or deleted, so no page counts a reviewer's 50,000 verdicts.
+    ship_count = models.PositiveIntegerField(default=0, editable=False)
+    scorecard_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = fields_an_edit_saves(self, ("ship_count", "scorecard_count"))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("reviews:detail", kwargs={"slug": self.slug})
@@ -59,8 +59,13 @@ class Reviewer(models.Model):
 
     @property
     def ship_rate(self) -> int | None:
-        """Needs ``ReviewerQuerySet.with_ship_counts()``."""
         return percent(self.ship_count, self.scorecard_count)
+
+    def published_scorecard_count(self) -> int:
+        """Verdicts on published tools, what the reviewer's page lists: the kept count less the
+        few on unpublished tools (read through the partial index of those)."""
+        hidden = self.scorecards.filter(tool__is_published=False).count()
+        return self.scorecard_count - hidden
 
 
 class Scorecard(models.Model):
@@ -77,6 +82,12 @@ class Scorecard(models.Model):
 
     class Meta:
         ordering = ["reviewer__position", "reviewer__name"]
+        # A reviewer's page of verdicts, newest first, read in order.
+        indexes = [
+            models.Index(
+                F("reviewer"), F("updated_at").desc(), F("id").desc(), name="scorecard_history"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["reviewer", "tool"], name="one_scorecard_per_reviewer_and_tool"

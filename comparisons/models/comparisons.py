@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -54,10 +54,12 @@ class ComparisonQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-id")
 
     def trending(self, days: int = 7) -> ComparisonQuerySet:
-        """Most votes cast in the last ``days`` days (a vote counts when it was first cast)."""
-        since = timezone.now() - timedelta(days=days)
+        """Most votes cast in the last ``days`` days, today included (a vote counts on the day
+        it was first cast): a sum over each comparison's daily counts, read by day."""
+        since = timezone.localdate() - timedelta(days=days - 1)
         return (
-            self.annotate(recent_votes=Count("votes", filter=Q(votes__created_at__gte=since)))
+            self.filter(daily_votes__day__gte=since)
+            .annotate(recent_votes=Sum("daily_votes__votes"))
             .filter(recent_votes__gt=0)
             .order_by("-recent_votes", "-published_at", "-id")
         )
@@ -71,8 +73,8 @@ class ComparisonQuerySet(models.QuerySet):
         return self.filter(pk__in=ComparisonEntry.objects.filter(tool=tool).values("comparison_id"))
 
     def with_cards(self) -> ComparisonQuerySet:
-        """Tools in order with their panel counts: what a comparison card shows."""
-        tools = Tool.objects.with_panel_counts().select_related("category")
+        """Tools in order, with the panel counts on their rows: what a comparison card shows."""
+        tools = Tool.objects.select_related("category")
         entries = ComparisonEntry.objects.order_by("position", "id")
         return self.prefetch_related(
             Prefetch("entries", queryset=entries), Prefetch("entries__tool", queryset=tools)

@@ -15,10 +15,9 @@ ALTERNATIVES = 6
 def tool_list(request: HttpRequest) -> HttpResponse:
     tools = (
         Tool.objects.published()
-        .with_panel_counts()
         .select_related("category")
         .prefetch_related("pricing_tiers")
-        .order_by("name", "id")
+        .by_name()
     )
     page = page_of(request, tools)
     response = render(request, "comparisons/tool_list.html", {"page": page})
