@@ -86,7 +86,9 @@ class Scorecard(models.Model):
         indexes = [
             models.Index(
                 F("reviewer"), F("updated_at").desc(), F("id").desc(), name="scorecard_history"
-            )
+            ),
+            # The newest verdict of all, the sitemap's lastmod.
+            models.Index(F("updated_at").desc(), name="scorecard_newest_change"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -190,6 +190,8 @@ class Tool(models.Model):
             # The few unpublished tools, so that what they hide is counted from them alone
             # (Reviewer.published_scorecard_count).
             models.Index(F("id"), condition=Q(is_published=False), name="tool_unpublished"),
+            # The newest change, the sitemap's lastmod: read from the top, not a scan of all.
+            models.Index(F("updated_at").desc(), name="tool_newest_change"),
         ]
 
     def __str__(self) -> str:
