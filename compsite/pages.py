@@ -9,8 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from comparisons import demo_content
-from comparisons import vote_marks
+from comparisons import demo_content, vote_marks
 from comparisons.voting import READER_COOKIE, READER_COOKIE_AGE
 from compsite import http_cache
 from compsite.urls_absolute import absolute

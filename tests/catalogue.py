@@ -40,6 +40,7 @@ def add_tools(
             vendor="Bulk Labs",
             tagline="One of very many",
             description="A tool in a large catalogue.",
+            is_published=True,
             prices_checked=datetime.date(2025, 11, 3),
         )
         for index in range(count)

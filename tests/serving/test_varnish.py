@@ -25,13 +25,18 @@ def stack(django_db_blocker):
     import os
 
     cache_port, site_port = free_port(), free_port()
-    with django_db_blocker.unblock(), own_database("aitv_varnish") as database, gunicorn_site(
-        database,
-        os.environ["REDIS_URL"],
-        port=site_port,
-        SITE_URL=f"https://127.0.0.1:{cache_port}",
-        CACHE_PURGE_URLS=f"http://127.0.0.1:{cache_port}/",
-    ) as served, varnish(site_port, port=cache_port) as cache:
+    with (
+        django_db_blocker.unblock(),
+        own_database("aitv_varnish") as database,
+        gunicorn_site(
+            database,
+            os.environ["REDIS_URL"],
+            port=site_port,
+            SITE_URL=f"https://127.0.0.1:{cache_port}",
+            CACHE_PURGE_URLS=f"http://127.0.0.1:{cache_port}/",
+        ) as served,
+        varnish(site_port, port=cache_port) as cache,
+    ):
         yield served.site, cache
 
 
@@ -138,7 +143,7 @@ def test_a_comparison_that_goes_live_is_not_hidden_by_a_cached_404(stack):
     site.run(
         "from comparisons.models import Category, Tool\n"
         "Tool.objects.create(name='Brand New Tool', slug='brand-new-tool', tagline='New',"
-        " category=Category.objects.first())\n"
+        " category=Category.objects.first(), is_published=True)\n"
     )
     until(lambda: reader(cache).get(page).status == 200, seconds=10)
 
