@@ -1,4 +1,5 @@
-"""The answer a comparison page opens with, when no editor has written one: the panel in a sentence.
+"""The answer a comparison page opens with: the editor's verdict in a sentence or two, or, where no
+editor has written one, the panel in a sentence.
 
 "The panel ships both; the skeptic skips SmolVLM2." Each tool goes with its reviewers' majority
 (ships, skips, or is split on), and the reviewers who disagree with a clear majority are named,
@@ -8,6 +9,7 @@ scorecards (``ToolQuerySet.with_profile()``): no query of its own.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -76,3 +78,27 @@ def panel_summary(tools: list) -> str:
     if dissents:
         sentence += "; " + "; ".join(dissents)
     return sentence + "."
+
+
+# A sentence ends at ., ! or ? followed by space and what can start one (a capital or digit,
+# perhaps inside markdown emphasis or quotes): "Qwen3-VL. **SmolVLM2-2B** is…".
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[*_\"“(]*[A-Z0-9])")
+LEAD_LENGTH = 220  # about six lines on a 390 px phone: the answer stays on the first screen
+
+
+def verdict_lead(source: str) -> str:
+    """The editor's verdict in a sentence or two: the first paragraph's opening sentences, as
+    many as fit in ``LEAD_LENGTH`` characters (always the first). Markdown in, markdown out."""
+    paragraph = (source or "").strip().split("\n\n")[0]
+    first, *rest = _SENTENCE_END.split(paragraph)
+    lead = first
+    for sentence in rest:
+        if len(lead) + 1 + len(sentence) > LEAD_LENGTH:
+            break
+        lead = f"{lead} {sentence}"
+    return lead
+
+
+def verdict_is_longer(source: str) -> bool:
+    """The page shows the whole verdict further down when its lead leaves something out."""
+    return " ".join(verdict_lead(source).split()) != " ".join((source or "").split())

@@ -53,6 +53,17 @@ def community_min_votes() -> int:
 
 
 @register.filter
+def verdict_lead(source: str) -> str:
+    """The editor's verdict in a sentence or two (markdown; comparisons/answer.py)."""
+    return answer.verdict_lead(source)
+
+
+@register.filter
+def verdict_is_longer(source: str) -> bool:
+    return answer.verdict_is_longer(source)
+
+
+@register.filter
 def panel_summary(tools) -> str:
     """The panel's answer in one sentence (comparisons/answer.py)."""
     return answer.panel_summary(list(tools))
