@@ -115,6 +115,7 @@ def load(
                 ),
                 website="https://example.com/",
                 licence="MIT",
+                is_published=True,
                 prices_checked=now.date(),
             )
             for index, (name, slug) in enumerate(names)

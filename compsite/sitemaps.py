@@ -83,7 +83,8 @@ def _latest(*dates):
 
 class ComparisonSitemap(SiteUrlSitemap):
     def items(self):
-        return Comparison.objects.published().latest_first().only("slug", "updated_at")
+        # Curated only: a pair a reader voted on is no page of the editors' (comparisons/listing.py).
+        return Comparison.objects.published().curated().latest_first().only("slug", "updated_at")
 
     def location(self, comparison: Comparison) -> str:
         return self.paths(comparison.slug)
@@ -169,8 +170,9 @@ def _newest_of(queryset) -> datetime.datetime | None:
 
 class PageSitemap(SiteUrlSitemap):
     """The home page, the index pages and the site's own pages, each dated by the newest change
-    to what it shows: the home page by its comparisons and tools, an index by what it lists, the
-    about and privacy pages by the date their text was last revised. Four queries."""
+        to what it shows: the home page by its comparisons and tools, an index (all comparisons, tools,
+    categories, reviewers) by what it lists, the
+        about and privacy pages by the date their text was last revised. Four queries."""
 
     def items(self) -> list[str]:
         return list(self.dates)
@@ -186,12 +188,13 @@ class PageSitemap(SiteUrlSitemap):
 
     @cached_property
     def dates(self) -> dict:
-        comparisons = _newest_of(Comparison.objects.published())
+        comparisons = _newest_of(Comparison.objects.published().curated())
         tools = _newest_of(Tool.objects.published())
         verdicts = _newest_of(Scorecard.objects.filter(tool__is_published=True))
         editions = _newest_of(Edition.objects.public())
         return {
             "comparisons:home": _latest(comparisons, tools),
+            "comparisons:list": comparisons,
             "comparisons:tools": _latest(tools, verdicts),
             "comparisons:categories": tools,
             "reviews:list": verdicts,

@@ -44,6 +44,7 @@ def add_tools(
             vendor="Bulk Labs",
             tagline="One of very many",
             description="A tool in a large catalogue.",
+            is_published=True,
             prices_checked=datetime.date(2025, 11, 3),
             # The counters the scorecards below add up to (refresh() checks them).
             ship_count=len(panel) if index % 3 else 0,

@@ -34,6 +34,8 @@ class ToolAdmin(LargeListMixin, ListInputMixin, MarkdownPreviewMixin, admin.Mode
     search_fields = ["name", "vendor", "tagline"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PricingTierInline, ScorecardInline]
+    # A new tool is a draft (the model's default, so the form's box starts unticked).
+    actions = ["publish", "unpublish"]
     markdown_fields = ("description",)
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "vendor", "tagline", "is_published"]}),
@@ -44,6 +46,25 @@ class ToolAdmin(LargeListMixin, ListInputMixin, MarkdownPreviewMixin, admin.Mode
         # The counts behind Panel ship % are columns on the row (comparisons/counters.py).
         tools = super().get_queryset(request)
         return tools.order_by("name", "pk").prefetch_related("pricing_tiers")
+
+    @admin.action(description="Publish", permissions=["change"])
+    def publish(self, request, queryset) -> None:
+        self._set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset) -> None:
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, published: bool) -> None:
+        # One save each, not update(): saving sends the signals that purge the tools' pages.
+        changed = [tool for tool in queryset if tool.is_published != published]
+        for tool in changed:
+            tool.is_published = published
+            tool.save(update_fields=["is_published", "updated_at"])
+        state = "published" if published else "back to draft"
+        self.message_user(
+            request, f"{len(changed)} tool{'s' if len(changed) != 1 else ''} {state}."
+        )
 
     @admin.display(description="Entry")
     def entry(self, tool: Tool) -> str:

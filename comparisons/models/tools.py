@@ -150,7 +150,8 @@ class Tool(models.Model):
     description = models.TextField(blank=True, help_text="Markdown.")
     website = models.URLField(blank=True)
     licence = models.CharField(max_length=80, blank=True, validators=[validate_single_line])
-    is_published = models.BooleanField("published", default=True)
+    # A new tool is a draft: readers see it once an editor has checked and published it.
+    is_published = models.BooleanField("published", default=False)
     prices_checked = models.DateField(
         null=True, blank=True, help_text="When the tiers were last checked."
     )
@@ -253,8 +254,11 @@ class Tool(models.Model):
 
     @property
     def entry_price(self) -> str:
+        """ "Price not listed" without tiers: "Contact sales" is a claim only a tier can make."""
         tier = self.entry_tier
-        return tier.display_price if tier else "Contact sales"
+        if tier is not None:
+            return tier.display_price
+        return "Contact sales" if self.pricing_tiers.all() else "Price not listed"
 
 
 COUNTERS = frozenset({"ship_count", "scorecard_count", "community_votes", "community_pool"})

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from comparisons import cache_keys
+from comparisons import cache_keys, listing
 from comparisons.models import Category, Comparison, RankedTool, Tool
 from comparisons.views.pagination import CARDS_PAGE_SIZE, page_of
 from compsite import http_cache
@@ -29,7 +29,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Tool.objects.ranked_in(category),
         count=Tool.objects.published().filter(category=category).count(),
     )
-    comparisons = Comparison.objects.published().in_category(category).latest_first().with_cards()
+    comparisons = listing.curated(Comparison.objects.in_category(category))
     context = {
         "category": category,
         "ranking_page": ranking,

@@ -68,7 +68,7 @@ def test_panel_ship_percent_is_empty_without_scorecards():
         ([("Team", "30", "user/mo"), ("Pro", "20", "mo")], "$20/mo"),
         ([("API", "0.006", "min"), ("Enterprise", None, "")], "$0.006/min"),
         ([("Enterprise", None, "")], "Contact sales"),
-        ([], "Contact sales"),
+        ([], "Price not listed"),  # no tier at all: nobody said to contact sales
         ([("Licence", "499", "")], "$499"),
     ],
 )

@@ -85,9 +85,9 @@ def test_a_first_vote_adds_one_and_redirects_to_the_vote_block(client, duel):
     block = vote_block(page)
     assert marked_choice(block) == "✓ Your vote: Bravo"
     assert "private" in page.headers["Cache-Control"]  # this reader's own copy
-    assert "1 vote" in block.select_one(".vote-total").get_text()
+    assert "1 vote so far" in block.select_one(".vote-total").get_text()
     numbers = [span.get_text(" ", strip=True) for span in block.select(".vote-numbers")]
-    assert numbers == ["0% · 0 votes", "100% · 1 vote"]
+    assert numbers == ["0 votes", "1 vote"]  # no "100%" from one vote
 
 
 def test_the_reader_cookie_is_signed_httponly_lax_and_secure(client, duel):
@@ -135,30 +135,62 @@ def test_htmx_gets_the_updated_vote_block_only(client, duel):
     block = vote_block(response)
     assert block is not None and block.name == "section"
     assert [s.get_text(" ", strip=True) for s in block.select(".vote-numbers")] == [
-        "50% · 1 vote",
-        "50% · 1 vote",
+        "1 vote",
+        "1 vote",
     ]
     assert "✓ Your vote: Bravo" in block.get_text()
-    assert "2 votes" in block.select_one(".vote-total").get_text()
+    assert "2 votes so far" in block.select_one(".vote-total").get_text()
 
 
 def test_cards_and_home_show_community_share_and_counts(client, duel):
     comparison, *_ = duel
-    for slug in ["alpha", "alpha", "bravo"]:
+    for slug in ["alpha", "alpha", "alpha", "bravo", "bravo"]:
         cast(new_reader(), comparison, slug)
     soup = BeautifulSoup(client.get(comparison.get_absolute_url()).content, "html.parser")
     community = [
         card.find("dt", string="Community %").find_next("dd").get_text(" ", strip=True)
         for card in soup.select(".tool-card")
     ]
-    assert community == ["67% 2 votes", "33% 1 vote"]
+    assert community == ["60% 3 votes", "40% 2 votes"]
     home = BeautifulSoup(client.get("/").content, "html.parser")
     rows = [
         [c.get_text(strip=True) for c in row.select("td")]
         for row in home.select(".card-numbers tbody tr")
     ]
-    assert [row[1] for row in rows] == ["67%", "33%"]
-    assert "3 votes" in home.select_one(".comparison-card").get_text()
+    assert [row[1] for row in rows] == ["60%", "40%"]
+    assert "5 votes" in home.select_one(".comparison-card").get_text()
+
+
+def test_community_percent_waits_for_five_votes_and_shows_the_count_until_then(client, duel):
+    comparison, *_ = duel
+    for slug in ["alpha", "alpha", "bravo", "alpha"]:
+        cast(new_reader(), comparison, slug)
+    soup = BeautifulSoup(client.get(comparison.get_absolute_url()).content, "html.parser")
+    community = [
+        card.find("dt", string="Community %").find_next("dd").get_text(" ", strip=True)
+        for card in soup.select(".tool-card")
+    ]
+    assert community == ["3 votes 4 votes so far", "1 vote 4 votes so far"]
+    assert "%" not in soup.select_one("#vote .vote-options").get_text()
+    assert (
+        soup.select_one("#vote .vote-total").get_text(" ", strip=True).startswith("4 votes so far")
+    )
+    assert [bar["width"] for bar in soup.select("#vote .bar-fill")] == ["0", "0"]
+    home = BeautifulSoup(client.get("/").content, "html.parser")
+    card = home.select_one(".comparison-card")
+    assert [row.select("td")[1].get_text() for row in card.select("tbody tr")] == [
+        "3 votes",
+        "1 vote",
+    ]
+    assert "4 votes so far" in card.get_text()
+    # The open data keeps the raw counts and shares.
+    data = client.get(comparison.get_data_url()).json()
+    assert [tool["community"]["votes"] for tool in data["tools"]] == [3, 1]
+
+    cast(new_reader(), comparison, "bravo")  # the fifth vote
+    soup = BeautifulSoup(client.get(comparison.get_absolute_url()).content, "html.parser")
+    numbers = [span.get_text(" ", strip=True) for span in soup.select("#vote .vote-numbers")]
+    assert numbers == ["60% · 3 votes", "40% · 2 votes"]
 
 
 def test_every_later_page_load_shows_the_new_counts(client, duel):
@@ -277,12 +309,40 @@ def test_a_scheduled_comparison_takes_votes_only_once_it_is_due(client):
     assert counts(scheduled) == {"s1": 1, "s2": 0, "s3": 0}
 
 
-def test_a_vote_on_a_pair_with_an_invisible_draft_is_kept_on_the_draft(client):
+def test_an_editors_draft_of_the_pair_takes_no_votes_and_goes_live_at_zero(client):
+    """The generated page of a pair an editor is writing up does not vote onto the draft."""
     draft = make_comparison(
         ToolFactory(slug="p1"), ToolFactory(slug="p2"), status=Comparison.Status.DRAFT
     )
+    page = BeautifulSoup(client.get("/compare/p1-vs-p2/").content, "html.parser")
+    assert not page.select("#vote form")
+    assert "voting opens when it is published" in page.select_one("#vote").get_text()
+    refused = cast(client, draft, "p2")
+    assert refused.status_code == 409
+    assert "voting opens when it is published" in refused.content.decode()
+    htmx = cast(client, draft, "p2", hx_request="true")
+    assert htmx.status_code == 409 and vote_block(htmx) is not None
+    assert counts(draft) == {"p1": 0, "p2": 0}
+    assert not Vote.objects.exists() and Comparison.objects.count() == 1
+
+    draft.publish()
+    live = BeautifulSoup(client.get("/compare/p1-vs-p2/").content, "html.parser")
+    assert (
+        live.select_one("#vote .vote-total").get_text(" ", strip=True).startswith("0 votes so far")
+    )
     assert cast(client, draft, "p2").status_code == 303
     assert counts(draft) == {"p1": 0, "p2": 1}
+
+
+def test_a_generated_comparison_editors_unpublished_still_keeps_the_pages_votes(client):
+    generated = make_comparison(
+        ToolFactory(slug="p1"),
+        ToolFactory(slug="p2"),
+        status=Comparison.Status.DRAFT,
+        kind=Comparison.Kind.GENERATED,
+    )
+    assert cast(client, generated, "p2").status_code == 303
+    assert counts(generated) == {"p1": 0, "p2": 1}
     assert Comparison.objects.count() == 1
 
 
