@@ -25,7 +25,7 @@ def as_percent(value: int | None) -> str:
 @register.filter
 def panel_ship(tool) -> SafeString:
     """Panel ship % with its fraction beside it ("75% 3 of 4 ship"), or "Not reviewed yet".
-    Needs the tool's panel counts (``with_panel_counts()`` or the ranking's)."""
+    Reads the counts kept on the tool (comparisons/counters.py)."""
     if not tool.scorecard_count:
         return format_html('<span class="not-reviewed">{}</span>', numbers.NOT_REVIEWED)
     return format_html(
