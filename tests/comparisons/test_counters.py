@@ -181,7 +181,7 @@ def test_refresh_recounts_what_bulk_inserts_left_uncounted():
 
 def test_trending_sums_the_first_votes_of_the_last_seven_days(trio):
     duel, _, b, c = trio
-    older = make_comparison(b, c)
+    older = make_comparison(b, c, published_at=timezone.now() - datetime.timedelta(days=9))
     with time_machine.travel(timezone.now() - datetime.timedelta(days=8)):
         for _ in range(3):
             vote(older, "charlie")
