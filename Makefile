@@ -111,10 +111,17 @@ worker: $(VENV)/.synced
 beat: $(VENV)/.synced
 	$(VENV)/bin/celery -A compsite beat --loglevel=INFO --schedule /tmp/celerybeat-schedule
 
-# The benchmark (not part of `make test`): writes bench/RESULTS.md.
+# The benchmark (not part of `make test`): writes bench/RESULTS.md, then bench/SCALE.md.
 bench: $(VENV)/.synced
 	$(call debian_package,wrk,wrk)
 	$(PY) -m bench.run
+	$(PY) -m bench.scale
+
+# Each page's cache-miss cost at 200, 5,000 and 50,000 tools, in a database of its own: writes
+# bench/SCALE.md (also the last step of `make bench`).
+.PHONY: bench-scale
+bench-scale: $(VENV)/.synced
+	$(PY) -m bench.scale
 
 # The admin at directory scale (not part of `make bench`): loads 10 million votes and deliveries
 # and a million subscribers into a database of its own, writes bench/ADMIN.md, drops it.

@@ -85,6 +85,7 @@ def load(
     comparisons: int = COMPARISONS,
     votes: int = VOTES,
 ) -> dict[str, int]:
+    from comparisons import counters
     from comparisons.models import (
         Category,
         Comparison,
@@ -114,6 +115,7 @@ def load(
                 ),
                 website="https://example.com/",
                 licence="MIT",
+                is_published=True,
                 prices_checked=now.date(),
             )
             for index, (name, slug) in enumerate(names)
@@ -190,6 +192,7 @@ def load(
             "UPDATE comparisons_comparisonentry e SET vote_count = COALESCE("
             "(SELECT COUNT(*) FROM comparisons_vote v WHERE v.comparison_id = e.comparison_id AND v.tool_id = e.tool_id), 0)"
         )
+    counters.refresh()  # the tools' counters and the daily vote counts, from the rows
     return {
         "tools": Tool.objects.count(),
         "comparisons": Comparison.objects.count(),

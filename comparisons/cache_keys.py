@@ -12,7 +12,8 @@ key                            carried by                                   purg
 ``category-2``                 pages showing the category's name            the category
 ``category-2-lists``           the category page's ranking and comparisons  its tools, scorecards and
                                                                             comparisons
-``tool-3-comparisons``         the tool page's comparisons and alternatives  comparisons with the tool
+``tool-3-comparisons``         the tool page's comparisons and alternatives  comparisons with the tool,
+                                                                            a first vote on a new pair
 ``comparison-12``              the comparison's page, JSON and image,       the comparison, its
                                and every card of it                         entries, votes
 ``pair-a-vs-b``                the page at that address (generated or not)  a comparison stored there

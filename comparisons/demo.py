@@ -5,7 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from comparisons import demo_content
+from comparisons import counters, demo_content
 from comparisons.models import (
     Category,
     Comparison,
@@ -42,6 +42,7 @@ def demo_seed() -> dict[str, int]:
     today = timezone.now().replace(hour=8, minute=0, second=0, microsecond=0)
     for row in demo_content.COMPARISONS:
         _seed_comparison(row, tools, today - datetime.timedelta(days=row["days_ago"]))
+    counters.refresh([tool.pk for tool in tools.values()])  # the entries were bulk-inserted
     return {
         "categories": len(categories),
         "reviewers": len(reviewers),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from comparisons import cache_keys
 from comparisons.models import (
     SLUG_SEPARATOR,
     Comparison,
@@ -20,6 +21,7 @@ from comparisons.models import (
     comparison_title,
 )
 from comparisons.search import clean_query, tool_suggestions
+from compsite import purge
 
 
 def pair_tools(slug: str, tools=None) -> list[Tool] | None:
@@ -89,6 +91,8 @@ def generated_comparison_get_or_create(tools: list[Tool]) -> Comparison:
                 ComparisonEntry(comparison=comparison, tool=tool, position=index)
                 for index, tool in enumerate(tools)
             )
+            # Bulk inserts send no signals: the tools' "readers also compared" lists change.
+            purge.after_commit({cache_keys.tool_comparisons(tool.pk) for tool in tools})
     except IntegrityError:
         # Another reader's first vote on this pair created it a moment ago.
         pass

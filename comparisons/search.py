@@ -131,9 +131,7 @@ def search_everything(raw: str | None) -> Results:
     terms = terms_for(raw)
     if terms is None:
         return results
-    results.tools = _search(
-        Tool.objects.published().with_panel_counts().select_related("category"), terms, TOOL
-    )
+    results.tools = _search(Tool.objects.published().select_related("category"), terms, TOOL)
     results.comparisons = _search(
         Comparison.objects.published().curated().with_standings(), terms, COMPARISON
     )

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_safe
 from comparisons import cache_keys
 from comparisons.sharing import views as sharing
 from comparisons.sharing.feeds import CategoryComparisonFeed, ComparisonFeed
-from comparisons.views import categories, comparison, home, picker, search, tools
+from comparisons.views import all_comparisons, categories, comparison, home, picker, search, tools
 from compsite import http_cache
 
 feed = http_cache.shared(
@@ -15,6 +15,7 @@ app_name = "comparisons"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("comparisons/", all_comparisons.comparison_list, name="list"),
     path("compare/", picker.pick, name="pick"),
     # Before the comparison pattern: "suggest" has no "-vs-", so it was never a comparison.
     path("compare/suggest/", picker.suggest, name="suggest"),

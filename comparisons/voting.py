@@ -1,9 +1,9 @@
 """Casting community votes: who the reader is, and counting their vote exactly once.
 
 A reader is a random id in a signed cookie; the database only ever sees a keyed hash of it. The
-per-tool counts on ``ComparisonEntry`` change in the vote's own transaction with database
-arithmetic, and the unique (comparison, reader) constraint settles races between a reader's
-simultaneous requests.
+per-tool counts on ``ComparisonEntry``, the tools' community counters and the day's count
+(comparisons/counters.py) change in the vote's own transaction with database arithmetic, and the
+unique (comparison, reader) constraint settles races between a reader's simultaneous requests.
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import Case, F, When
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from comparisons import cache_keys
+from comparisons import cache_keys, counters
 from comparisons.models import Comparison, ComparisonEntry, Tool, Vote
 from compsite import purge
-from compsite.prepared import prepared_cursor
 
 READER_COOKIE = "reader"
 READER_COOKIE_SALT = "comparisons.vote.reader-cookie"
@@ -77,140 +75,63 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
-# A first vote at a live stored comparison, from its address alone: on Postgres one statement finds
-# the entry, inserts the vote and counts it. Outside a transaction it commits on its own, so the
-# hot count row is locked only while the statement runs (no BEGIN/COMMIT round trips around it).
-# Anything else (a generated pair, a draft, a scheduled comparison, a tool not in it, a reader who
-# already voted) matches or inserts nothing and is left to the general path. It is prepared once
-# per connection (compsite.prepared): planning this statement cost more than running it.
-# The "live" conditions are Comparison.is_live's, on the application's clock as everywhere else;
-# tests pin that both paths agree.
-_FIRST_VOTE_BY_ADDRESS_SQL = """
-WITH target AS (
-    SELECT entry.comparison_id, entry.tool_id
-    FROM comparisons_comparisonentry entry
-    JOIN comparisons_comparison comparison ON comparison.id = entry.comparison_id
-    JOIN comparisons_tool tool ON tool.id = entry.tool_id
-    WHERE comparison.slug = %(slug)s AND tool.slug = %(tool)s
-      AND comparison.status = %(published)s AND comparison.published_at <= %(now)s
-), inserted AS (
-    INSERT INTO comparisons_vote (comparison_id, tool_id, reader_hash, created_at, updated_at)
-    SELECT comparison_id, tool_id, %(reader)s, %(now)s, %(now)s FROM target
-    ON CONFLICT (comparison_id, reader_hash) DO NOTHING
-    RETURNING comparison_id, tool_id
-)
-UPDATE comparisons_comparisonentry entry SET vote_count = entry.vote_count + 1
-FROM inserted
-WHERE entry.comparison_id = inserted.comparison_id AND entry.tool_id = inserted.tool_id
-RETURNING entry.comparison_id, entry.tool_id
-"""
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 def first_vote_by_address(*, slug: str, tool_slug: str, reader: Reader) -> tuple[int, int] | None:
-    """``(comparison id, tool id)`` when this request was the reader's first vote at the live
-    comparison stored at ``slug``; None when the general path (``vote_cast``) has to decide."""
-    if connection.vendor != "postgresql":
-        return None
+    """``(comparison id, tool id)`` once the vote is counted at the live comparison stored at
+    ``slug``, found with its tool in one query; None when the general path (``vote_cast`` after
+    the page's own lookup) has to decide: a generated pair, a draft, a scheduled comparison, an
+    old address, a tool not in it."""
     if not _SLUG.fullmatch(tool_slug):  # the address's slug is one already (URL converter)
         return None  # not a slug: nothing could match (and Postgres refuses NUL characters)
-    with prepared_cursor() as cursor:
-        cursor.execute(
-            _FIRST_VOTE_BY_ADDRESS_SQL,
-            {
-                "slug": slug,
-                "tool": tool_slug,
-                "published": Comparison.Status.PUBLISHED.value,
-                "reader": reader.hash,
-                "now": timezone.now(),
-            },
+    entry = (
+        ComparisonEntry.objects.filter(
+            comparison__in=Comparison.objects.published().filter(slug=slug),
+            tool__slug=tool_slug,
         )
-        row = cursor.fetchone()
-    if row is None:
+        .select_related("comparison", "tool")
+        .first()
+    )
+    if entry is None:
         return None
-    purge.after_commit(cache_keys.touched_by_vote(row[0]), coalesce=True)
-    return row[0], row[1]
+    vote_cast(comparison=entry.comparison, tool=entry.tool, reader=reader)
+    return entry.comparison_id, entry.tool_id
 
 
 def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
-    """Record ``reader``'s choice of ``tool``: a first vote adds one, a change moves one."""
-    with transaction.atomic():
-        outcome = _first_vote_in_one_statement(comparison, tool, reader) or _record(
-            comparison, tool, reader
-        )
-        if outcome != Outcome.UNCHANGED:
-            # Pages showing these counts leave shared caches (within seconds: votes coalesce).
-            purge.after_commit(cache_keys.touched_by_vote(comparison.pk), coalesce=True)
-    return outcome
+    """Record ``reader``'s choice of ``tool``: a first vote adds one, a change moves one.
 
-
-# A reader's first vote is most votes: on Postgres one statement inserts it and counts it. When the
-# reader already voted (ON CONFLICT: nothing inserted, nothing counted) the general path decides.
-_FIRST_VOTE_SQL = """
-WITH inserted AS (
-    INSERT INTO comparisons_vote (comparison_id, tool_id, reader_hash, created_at, updated_at)
-    VALUES (%(comparison)s, %(tool)s, %(reader)s, %(now)s, %(now)s)
-    ON CONFLICT (comparison_id, reader_hash) DO NOTHING
-    RETURNING tool_id
-)
-UPDATE comparisons_comparisonentry SET vote_count = vote_count + 1
-WHERE comparison_id = %(comparison)s AND tool_id IN (SELECT tool_id FROM inserted)
-RETURNING id
-"""
-
-
-def _first_vote_in_one_statement(
-    comparison: Comparison, tool: Tool, reader: Reader
-) -> Outcome | None:
-    if connection.vendor != "postgresql":
-        return None
-    with prepared_cursor() as cursor:
-        cursor.execute(
-            _FIRST_VOTE_SQL,
-            {
-                "comparison": comparison.pk,
-                "tool": tool.pk,
-                "reader": reader.hash,
-                "now": timezone.now(),
-            },
-        )
-        return Outcome.CAST if cursor.fetchone() else None
-
-
-def _record(comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
-    """The vote itself; runs inside ``vote_cast``'s transaction."""
+    One transaction: the reader's vote row, locked (or inserted, the unique constraint settling
+    a race between the same reader's simultaneous requests: the loser finds the winner's row),
+    then the counts, moved by database arithmetic.
+    """
     entries = ComparisonEntry.objects.filter(comparison=comparison)
-    existing = (
-        Vote.objects.select_for_update()
-        .filter(comparison=comparison, reader_hash=reader.hash)
-        .first()
-    )
-    if existing is None:
-        try:
-            with transaction.atomic():
-                Vote.objects.create(comparison=comparison, tool=tool, reader_hash=reader.hash)
-        except IntegrityError:
-            # The same reader's concurrent request inserted first: theirs is the vote.
-            existing = (
-                Vote.objects.select_for_update()
-                .filter(comparison=comparison, reader_hash=reader.hash)
-                .get()
-            )
-        else:
-            entries.filter(tool=tool).update(vote_count=F("vote_count") + 1)
-            return Outcome.CAST
-    if existing.tool_id == tool.pk:
-        return Outcome.UNCHANGED
-    # One statement moves the vote, so the two counts never disagree with the rows.
-    entries.filter(tool_id__in=[existing.tool_id, tool.pk]).update(
-        vote_count=Case(
-            When(tool_id=tool.pk, then=F("vote_count") + 1),
-            default=F("vote_count") - 1,
+    with transaction.atomic():
+        vote, created = Vote.objects.select_for_update().get_or_create(
+            comparison=comparison, reader_hash=reader.hash, defaults={"tool": tool}
         )
-    )
-    existing.tool = tool
-    existing.save(update_fields=["tool", "updated_at"])
-    return Outcome.MOVED
+        if created:
+            entries.filter(tool=tool).update(vote_count=F("vote_count") + 1)
+            counters.count_first_vote(comparison.pk, tool.pk)
+            outcome = Outcome.CAST
+        elif vote.tool_id == tool.pk:
+            return Outcome.UNCHANGED
+        else:
+            # One statement moves the vote, so the two counts never disagree with the rows.
+            entries.filter(tool_id__in=[vote.tool_id, tool.pk]).update(
+                vote_count=Case(
+                    When(tool_id=tool.pk, then=F("vote_count") + 1),
+                    default=F("vote_count") - 1,
+                )
+            )
+            counters.count_moved_vote(comparison.pk, vote.tool_id, tool.pk)
+            vote.tool = tool
+            vote.save(update_fields=["tool", "updated_at"])
+            outcome = Outcome.MOVED
+        # Pages showing these counts leave shared caches (within seconds: votes coalesce).
+        purge.after_commit(cache_keys.touched_by_vote(comparison.pk), coalesce=True)
+    return outcome
 
 
 def vote_of(*, comparison_id: int | None, reader: Reader | None) -> int | None:

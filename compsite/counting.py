@@ -20,6 +20,7 @@ its filters and search, which are indexed, long before that matters.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -112,3 +113,18 @@ class LargeListMixin:
         if isinstance(paginator, EstimatingPaginator) and paginator.estimated:
             context["selection_note_all"] = f"All {paginator.tally} selected"
         return response
+
+
+def fields_an_edit_saves(instance, kept_on_write: Iterable[str]) -> list[str]:
+    """``update_fields`` for saving an edit of a loaded row: every loaded field but the key, the
+    generated ones and the counters kept on write (``kept_on_write``), which the database moves
+    while the row sits in memory: writing back the loaded value would undo those moves."""
+    kept = set(kept_on_write)
+    return [
+        field.name
+        for field in instance._meta.concrete_fields
+        if not field.primary_key
+        and not field.generated
+        and field.name not in kept
+        and field.attname in instance.__dict__
+    ]

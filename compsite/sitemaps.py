@@ -43,6 +43,12 @@ def slug_paths(url_name: str):
     return lambda slug: f"{head}{slug}{tail}"
 
 
+def _last_change(queryset):
+    """The newest ``updated_at`` in ``queryset``, read from the top of its index (an aggregate
+    over a join would read every row)."""
+    return queryset.order_by("-updated_at").values_list("updated_at", flat=True).first()
+
+
 def _newest(queryset, field: str = "updated_at"):
     """A subquery: the newest ``field`` in ``queryset`` (filtered on an ``OuterRef``)."""
     return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
@@ -77,7 +83,8 @@ def _latest(*dates):
 
 class ComparisonSitemap(SiteUrlSitemap):
     def items(self):
-        return Comparison.objects.published().latest_first().only("slug", "updated_at")
+        # Curated only: a pair a reader voted on is no page of the editors' (comparisons/listing.py).
+        return Comparison.objects.published().curated().latest_first().only("slug", "updated_at")
 
     def location(self, comparison: Comparison) -> str:
         return self.paths(comparison.slug)
@@ -111,10 +118,8 @@ class ToolSitemap(SiteUrlSitemap):
 
     def get_latest_lastmod(self):
         return _latest(
-            Tool.objects.published().aggregate(latest=Max("updated_at"))["latest"],
-            Scorecard.objects.filter(tool__is_published=True).aggregate(latest=Max("updated_at"))[
-                "latest"
-            ],
+            _last_change(Tool.objects.published()),
+            _last_change(Scorecard.objects.filter(tool__is_published=True)),
         )
 
     @cached_property
@@ -131,7 +136,7 @@ class CategorySitemap(SiteUrlSitemap):
         return category.last_change
 
     def get_latest_lastmod(self):
-        return Tool.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return _last_change(Tool.objects.published())
 
 
 class ReviewerSitemap(SiteUrlSitemap):
@@ -143,7 +148,7 @@ class ReviewerSitemap(SiteUrlSitemap):
         return reviewer.last_verdict
 
     def get_latest_lastmod(self):
-        return Scorecard.objects.aggregate(latest=Max("updated_at"))["latest"]
+        return _last_change(Scorecard.objects.all())
 
 
 class EditionSitemap(SiteUrlSitemap):
@@ -165,8 +170,9 @@ def _newest_of(queryset) -> datetime.datetime | None:
 
 class PageSitemap(SiteUrlSitemap):
     """The home page, the index pages and the site's own pages, each dated by the newest change
-    to what it shows: the home page by its comparisons and tools, an index by what it lists, the
-    about and privacy pages by the date their text was last revised. Four queries."""
+        to what it shows: the home page by its comparisons and tools, an index (all comparisons, tools,
+    categories, reviewers) by what it lists, the
+        about and privacy pages by the date their text was last revised. Four queries."""
 
     def items(self) -> list[str]:
         return list(self.dates)
@@ -182,12 +188,13 @@ class PageSitemap(SiteUrlSitemap):
 
     @cached_property
     def dates(self) -> dict:
-        comparisons = _newest_of(Comparison.objects.published())
+        comparisons = _newest_of(Comparison.objects.published().curated())
         tools = _newest_of(Tool.objects.published())
         verdicts = _newest_of(Scorecard.objects.filter(tool__is_published=True))
         editions = _newest_of(Edition.objects.public())
         return {
             "comparisons:home": _latest(comparisons, tools),
+            "comparisons:list": comparisons,
             "comparisons:tools": _latest(tools, verdicts),
             "comparisons:categories": tools,
             "reviews:list": verdicts,

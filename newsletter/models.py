@@ -251,7 +251,7 @@ class EditionQuerySet(models.QuerySet):
 
     def with_contents(self) -> EditionQuerySet:
         """The comparisons in the editor's order, each with its tools and their panel counts."""
-        tools = Tool.objects.with_panel_counts().select_related("category")
+        tools = Tool.objects.select_related("category")
         return self.prefetch_related(
             Prefetch(
                 "items",

@@ -14,8 +14,7 @@ class ReviewerAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        # Counting drops Meta.ordering (GROUP BY); the autocomplete pages need an order.
-        return super().get_queryset(request).with_ship_counts().order_by("position", "name")
+        return super().get_queryset(request).order_by("position", "name")
 
     @admin.display(description="Ship rate", ordering="ship_count")
     def ship_rate_display(self, reviewer: Reviewer) -> str:

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import F
 from django.urls import reverse
 
+from compsite.counting import fields_an_edit_saves
 from compsite.numbers import percent
 from compsite.validators import validate_single_line
 
@@ -22,14 +23,6 @@ class Verdict(models.TextChoices):
     SKIP = "skip", "Skip"
 
 
-class ReviewerQuerySet(models.QuerySet):
-    def with_ship_counts(self) -> ReviewerQuerySet:
-        return self.annotate(
-            ship_count=Count("scorecards", filter=Q(scorecards__verdict=Verdict.SHIP)),
-            scorecard_count=Count("scorecards"),
-        )
-
-
 class Reviewer(models.Model):
     """A panel member. Any number of reviewers; several may share a lens."""
 
@@ -43,19 +36,23 @@ class Reviewer(models.Model):
     )
     bio = models.TextField(blank=True, help_text="Markdown.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the panel.")
+    # Kept on write, as a tool's are (comparisons/counters.py): recounted whenever one of the
+    # reviewer's scorecards is saved or deleted, so no page counts a reviewer's 50,000 verdicts.
+    ship_count = models.PositiveIntegerField(default=0, editable=False)
+    scorecard_count = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = ReviewerQuerySet.as_manager()
-
-    # Set by the queries that annotate them (ReviewerQuerySet.with_ship_counts(), the sitemap).
-    ship_count: int
-    scorecard_count: int
-    last_verdict: datetime | None
+    last_verdict: datetime | None  # set by the sitemap's query
 
     class Meta:
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = fields_an_edit_saves(self, ("ship_count", "scorecard_count"))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("reviews:detail", kwargs={"slug": self.slug})
@@ -66,8 +63,13 @@ class Reviewer(models.Model):
 
     @property
     def ship_rate(self) -> int | None:
-        """Needs ``ReviewerQuerySet.with_ship_counts()``."""
         return percent(self.ship_count, self.scorecard_count)
+
+    def published_scorecard_count(self) -> int:
+        """Verdicts on published tools, what the reviewer's page lists: the kept count less the
+        few on unpublished tools (read through the partial index of those)."""
+        hidden = self.scorecards.filter(tool__is_published=False).count()
+        return self.scorecard_count - hidden
 
 
 class Scorecard(models.Model):
@@ -84,6 +86,14 @@ class Scorecard(models.Model):
 
     class Meta:
         ordering = ["reviewer__position", "reviewer__name"]
+        # A reviewer's page of verdicts, newest first, read in order.
+        indexes = [
+            models.Index(
+                F("reviewer"), F("updated_at").desc(), F("id").desc(), name="scorecard_history"
+            ),
+            # The newest verdict of all, the sitemap's lastmod.
+            models.Index(F("updated_at").desc(), name="scorecard_newest_change"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["reviewer", "tool"], name="one_scorecard_per_reviewer_and_tool"

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from comparisons import counters
 from comparisons.models import (
     Category,
     Comparison,
@@ -29,9 +30,12 @@ def add_tools(
     from each of ``reviewers`` (all of them by default) and, with ``rival``, a published curated
     comparison against it: every list on a tool, category, reviewer or home page would show them.
 
-    Bulk inserts send no signals, so the page cache's content version is moved on by hand.
+    Bulk inserts send no signals: the tools are created with the counters their scorecards add
+    up to (refresh() confirms them, rewriting no row), and the page cache's content version is
+    moved on by hand.
     """
     tag = prefix.lower().replace(" ", "-")
+    panel = list(reviewers if reviewers is not None else Reviewer.objects.all())
     tools = Tool.objects.bulk_create(
         Tool(
             name=f"{prefix} {index:04}",
@@ -40,7 +44,11 @@ def add_tools(
             vendor="Bulk Labs",
             tagline="One of very many",
             description="A tool in a large catalogue.",
+            is_published=True,
             prices_checked=datetime.date(2025, 11, 3),
+            # The counters the scorecards below add up to (refresh() checks them).
+            ship_count=len(panel) if index % 3 else 0,
+            scorecard_count=len(panel),
         )
         for index in range(count)
     )
@@ -56,7 +64,7 @@ def add_tools(
             quote="An argued verdict, one of many in a large catalogue.",
         )
         for index, tool in enumerate(tools)
-        for reviewer in (reviewers if reviewers is not None else Reviewer.objects.all())
+        for reviewer in panel
     )
     if rival is not None:
         published = timezone.now() - datetime.timedelta(days=2)
@@ -75,4 +83,5 @@ def add_tools(
             for comparison, pair in zip(comparisons, ((rival, t) for t in tools), strict=True)
             for position, tool in enumerate(pair)
         )
+    assert counters.refresh([tool.pk for tool in tools]) == 0, "the counters set above are off"
     return tools

@@ -10,7 +10,7 @@ from django.test import Client
 def crawl(client: Client, start: str = "/", limit: int = 400) -> dict[str, HttpResponse]:
     """Every address reachable from ``start`` by the links pages print (the admin aside), each
     with its answer, which must be a 200: a redirect or an error is a link that is not
-    canonical. Feeds and JSON are reached but not followed."""
+    canonical. Feeds and JSON are reached but not followed, nor are ``rel="nofollow"`` links."""
     seen: dict[str, HttpResponse] = {}
     queue = [start]
     while queue and len(seen) < limit:
@@ -22,6 +22,8 @@ def crawl(client: Client, start: str = "/", limit: int = 400) -> dict[str, HttpR
         if not response["Content-Type"].startswith("text/html"):
             continue
         for anchor in BeautifulSoup(response.content, "html.parser").select("a[href]"):
+            if "nofollow" in anchor.get("rel", []):
+                continue  # the tool index's filter combinations: not followed by crawlers
             href = anchor["href"]
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or href.startswith("#"):

@@ -31,6 +31,7 @@ class ToolFactory(factory.django.DjangoModelFactory):
     description = "A **useful** tool."
     website = "https://example.com/"
     licence = "MIT"
+    is_published = True  # tools start as drafts; most tests need readers to see them
     prices_checked = datetime.date(2025, 11, 3)
 
 

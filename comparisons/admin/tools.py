@@ -1,23 +1,10 @@
 from django.contrib import admin
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from comparisons.models import Category, PricingTier, Tool
+from comparisons.models.tools import PANEL_PERCENT
 from compsite.counting import LargeListMixin
 from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin
 from reviews.models import Scorecard
-
-
-def _scorecards(**conditions) -> Coalesce:
-    """A tool's scorecards (those matching ``conditions``), counted by a subquery per row."""
-    counted = (
-        Scorecard.objects.filter(tool=OuterRef("pk"), **conditions)
-        .order_by()
-        .values("tool")
-        .annotate(count=Count("*"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 @admin.register(Category)
@@ -47,6 +34,8 @@ class ToolAdmin(LargeListMixin, ListInputMixin, MarkdownPreviewMixin, admin.Mode
     search_fields = ["name", "vendor", "tagline"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PricingTierInline, ScorecardInline]
+    # A new tool is a draft (the model's default, so the form's box starts unticked).
+    actions = ["publish", "unpublish"]
     markdown_fields = ("description",)
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "vendor", "tagline", "is_published"]}),
@@ -54,21 +43,34 @@ class ToolAdmin(LargeListMixin, ListInputMixin, MarkdownPreviewMixin, admin.Mode
     ]
 
     def get_queryset(self, request):
-        # The counts behind Panel ship % as a subquery per row, not ToolQuerySet's join: at 50,000
-        # tools the join grouped every scorecard before a page of 100 could be sorted out, and
-        # counting the list counted the groups. Postgres runs these for the page's rows only.
-        tools = (
-            super()
-            .get_queryset(request)
-            .annotate(ship_count=_scorecards(verdict="ship"), scorecard_count=_scorecards())
-        )
+        # The counts behind Panel ship % are columns on the row (comparisons/counters.py).
+        tools = super().get_queryset(request)
         return tools.order_by("name", "pk").prefetch_related("pricing_tiers")
+
+    @admin.action(description="Publish", permissions=["change"])
+    def publish(self, request, queryset) -> None:
+        self._set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset) -> None:
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, published: bool) -> None:
+        # One save each, not update(): saving sends the signals that purge the tools' pages.
+        changed = [tool for tool in queryset if tool.is_published != published]
+        for tool in changed:
+            tool.is_published = published
+            tool.save(update_fields=["is_published", "updated_at"])
+        state = "published" if published else "back to draft"
+        self.message_user(
+            request, f"{len(changed)} tool{'s' if len(changed) != 1 else ''} {state}."
+        )
 
     @admin.display(description="Entry")
     def entry(self, tool: Tool) -> str:
         return tool.entry_price
 
-    @admin.display(description="Panel ship %", ordering="ship_count")
+    @admin.display(description="Panel ship %", ordering=PANEL_PERCENT)
     def panel(self, tool: Tool) -> str:
         value = tool.panel_ship_percent
         return "—" if value is None else f"{value}%"

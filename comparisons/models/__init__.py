@@ -9,7 +9,7 @@ from comparisons.models.comparisons import (
     comparison_title,
 )
 from comparisons.models.tools import Category, PricingTier, RankedTool, Tool, ToolQuerySet
-from comparisons.models.votes import Vote
+from comparisons.models.votes import DailyVotes, Vote
 
 __all__ = [
     "MAX_TOOLS",
@@ -19,6 +19,7 @@ __all__ = [
     "Comparison",
     "ComparisonEntry",
     "ComparisonRedirect",
+    "DailyVotes",
     "PricingTier",
     "RankedTool",
     "Tool",

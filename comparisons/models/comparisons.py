@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from comparisons.models.tools import Tool
-from compsite.numbers import percent
+from compsite.numbers import is_sampled, percent
 from compsite.validators import validate_single_line
 
 SLUG_SEPARATOR = "-vs-"
@@ -23,7 +23,13 @@ SLUG_SEPARATOR = "-vs-"
 class Standing:
     tool: Tool
     votes: int
-    percent: int | None  # None while the comparison has no votes: shown as "—"
+    percent: int | None  # None while the comparison has no votes (the JSON's raw share)
+    total: int = 0  # all votes in the comparison
+
+    @property
+    def shown_percent(self) -> int | None:
+        """Community % as pages show it: None below the minimum sample, where the count shows."""
+        return self.percent if is_sampled(self.total) else None
 
 
 MIN_TOOLS, MAX_TOOLS = 2, 4
@@ -54,10 +60,12 @@ class ComparisonQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-id")
 
     def trending(self, days: int = 7) -> ComparisonQuerySet:
-        """Most votes cast in the last ``days`` days (a vote counts when it was first cast)."""
-        since = timezone.now() - timedelta(days=days)
+        """Most votes cast in the last ``days`` days, today included (a vote counts on the day
+        it was first cast): a sum over each comparison's daily counts, read by day."""
+        since = timezone.localdate() - timedelta(days=days - 1)
         return (
-            self.annotate(recent_votes=Count("votes", filter=Q(votes__created_at__gte=since)))
+            self.filter(daily_votes__day__gte=since)
+            .annotate(recent_votes=Sum("daily_votes__votes"))
             .filter(recent_votes__gt=0)
             .order_by("-recent_votes", "-published_at", "-id")
         )
@@ -71,8 +79,8 @@ class ComparisonQuerySet(models.QuerySet):
         return self.filter(pk__in=ComparisonEntry.objects.filter(tool=tool).values("comparison_id"))
 
     def with_cards(self) -> ComparisonQuerySet:
-        """Tools in order with their panel counts: what a comparison card shows."""
-        tools = Tool.objects.with_panel_counts().select_related("category")
+        """Tools in order, with the panel counts on their rows: what a comparison card shows."""
+        tools = Tool.objects.select_related("category")
         entries = ComparisonEntry.objects.order_by("position", "id")
         return self.prefetch_related(
             Prefetch("entries", queryset=entries), Prefetch("entries__tool", queryset=tools)
@@ -134,7 +142,12 @@ class Comparison(models.Model):
 
     objects = ComparisonQuerySet.as_manager()
 
+    # A generated page whose pair an editor is curating takes no votes (generated_for()).
+    awaits_editors = False
     kept_on_id: int | None  # set on generated pages by generated_for()
+    AWAITS_EDITORS = (
+        "The editors are writing up a comparison of these tools: voting opens when it is published."
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -181,8 +194,10 @@ class Comparison(models.Model):
     def generated_for(cls, tools: list[Tool], kept_on: Comparison | None = None) -> Comparison:
         """An unsaved comparison of any two tools, for the page a pair has before its first vote.
 
-        ``kept_on`` is a stored comparison of the pair that readers may not see, such as an
-        editor's draft: the votes kept on it still show.
+        ``kept_on`` is a stored comparison of the pair that readers may not see. A generated one
+        (unpublished by an editor) keeps the page's votes, which still show. An editor's curated
+        draft or scheduled comparison does not: it goes live with only the votes cast on its own
+        page, so until then this page shows none and takes none (``awaits_editors``).
         """
         tools = sorted(tools, key=lambda tool: tool.slug)
         comparison = cls(
@@ -191,6 +206,9 @@ class Comparison(models.Model):
             slug=comparison_slug([tool.slug for tool in tools]),
             title=comparison_title(tools),
         )
+        comparison.awaits_editors = kept_on is not None and kept_on.is_curated
+        if comparison.awaits_editors:
+            kept_on = None
         counts = (
             {entry.tool_id: entry.vote_count for entry in kept_on.entry_list} if kept_on else {}
         )
@@ -236,13 +254,18 @@ class Comparison(models.Model):
         entries = self.entry_list
         total = sum(entry.vote_count for entry in entries)
         return [
-            Standing(entry.tool, entry.vote_count, percent(entry.vote_count, total))
+            Standing(entry.tool, entry.vote_count, percent(entry.vote_count, total), total)
             for entry in entries
         ]
 
     @property
     def vote_total(self) -> int:
         return sum(standing.votes for standing in self.standings)
+
+    @property
+    def is_sampled(self) -> bool:
+        """Enough votes for Community % to be shown (``numbers.COMMUNITY_MIN_VOTES``)."""
+        return is_sampled(self.vote_total)
 
     def publish(self, when=None) -> None:
         self.status = self.Status.PUBLISHED

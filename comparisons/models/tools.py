@@ -12,16 +12,16 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    Func,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
 )
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.urls import reverse
 
+from compsite.counting import fields_an_edit_saves
 from compsite.numbers import format_amount, percent
 from compsite.validators import validate_single_line
 
@@ -90,79 +90,46 @@ class RankedTool:
         ]
 
 
+# Panel ship % as shown, from the counters: numbers.percent()'s integer arithmetic, half up; NULL
+# without scorecards. And the community share: the tool's votes over all votes in its
+# comparisons, NULL while they have none. Expressions, not stored columns: the ranking index is
+# built on them (Postgres matches a query's ORDER BY to an index's expressions), and a
+# GeneratedField would make `manage.py check` connect to the database to ask what it supports.
+PANEL_PERCENT = ExpressionWrapper(
+    (200 * F("ship_count") + F("scorecard_count")) / NullIf(2 * F("scorecard_count"), 0),
+    output_field=IntegerField(),
+)
+COMMUNITY_SHARE = ExpressionWrapper(
+    Cast("community_votes", FloatField()) / NullIf(F("community_pool"), 0),
+    output_field=FloatField(),
+)
+RANKING_KEYS = (
+    PANEL_PERCENT.desc(nulls_last=True),
+    COMMUNITY_SHARE.desc(nulls_last=True),
+    Lower("name"),
+    F("id"),
+)
+
+
 class ToolQuerySet(models.QuerySet):
     def published(self) -> ToolQuerySet:
         return self.filter(is_published=True)
 
+    def by_name(self) -> ToolQuerySet:
+        """A to Z whatever the case ("llama.cpp" among the Ls): the index ``tool_by_name``."""
+        return self.order_by(Lower("name"), "id")
+
     def by_panel(self) -> ToolQuerySet:
-        """Highest Panel ship % first (tools without scorecards last), then by name."""
-        ratio = ExpressionWrapper(
-            F("ship_count") * 1.0 / NullIf(F("scorecard_count"), 0), output_field=FloatField()
-        )
-        return self.with_panel_counts().order_by(ratio.desc(nulls_last=True), "name", "id")
-
-    def with_community_share(self) -> ToolQuerySet:
-        """Votes for the tool, and all votes cast in the comparisons it is in (two subqueries)."""
-        from comparisons.models.comparisons import ComparisonEntry
-
-        def total(entries):
-            return Coalesce(
-                Subquery(
-                    entries.order_by()
-                    .annotate(total=Func(F("vote_count"), function="SUM"))
-                    .values("total")[:1]
-                ),
-                0,
-            )
-
-        own = ComparisonEntry.objects.filter(tool_id=OuterRef("pk"))
-        pool = ComparisonEntry.objects.filter(
-            comparison_id__in=ComparisonEntry.objects.filter(
-                tool_id=OuterRef(OuterRef("pk"))
-            ).values("comparison_id")
-        )
-        return self.annotate(community_votes=total(own), community_pool=total(pool))
+        """Panel ship % as shown (whole percents; tools without scorecards last), then community
+        share, then name: the columns kept on write, in the order of the index
+        ``tool_ranking``, so Postgres reads a page of the ranking and stops."""
+        return self.order_by(*RANKING_KEYS)
 
     def ranked_in(self, category: Category) -> ToolQuerySet:
-        """A category's tools by Panel ship % as shown (whole percents), then community share,
-        then name: ordered by the database, so a page of the ranking loads only that page.
-
-        The panel counts are subqueries here, not ``with_panel_counts()``'s join: joined, every
-        scorecard row would run the community subqueries again (four times slower at 8,000 tools).
-        """
-        from reviews.models import Scorecard, Verdict
-
-        def scorecards(matching):
-            counted = matching.order_by().values("tool_id").annotate(n=Count("pk")).values("n")
-            return Coalesce(Subquery(counted[:1]), 0)
-
-        own = Scorecard.objects.filter(tool_id=OuterRef("pk"))
+        """A category's published tools by ``by_panel()``: a page of the ranking loads only that
+        page (and its tiers)."""
         return (
-            self.published()
-            .filter(category=category)
-            .annotate(
-                ship_count=scorecards(own.filter(verdict=Verdict.SHIP)),
-                scorecard_count=scorecards(own),
-            )
-            .with_community_share()
-            .annotate(
-                shown_panel=ExpressionWrapper(  # numbers.percent(): integer arithmetic, half up
-                    (200 * F("ship_count") + F("scorecard_count"))
-                    / NullIf(2 * F("scorecard_count"), 0),
-                    output_field=IntegerField(),
-                ),
-                share=ExpressionWrapper(
-                    F("community_votes") * 1.0 / NullIf(F("community_pool"), 0),
-                    output_field=FloatField(),
-                ),
-            )
-            .prefetch_related("pricing_tiers")
-            .order_by(
-                F("shown_panel").desc(nulls_last=True),
-                F("share").desc(nulls_last=True),
-                Lower("name"),
-                "id",
-            )
+            self.published().filter(category=category).by_panel().prefetch_related("pricing_tiers")
         )
 
     def with_profile(self) -> ToolQuerySet:
@@ -172,17 +139,8 @@ class ToolQuerySet(models.QuerySet):
         scorecards = Scorecard.objects.select_related("reviewer").order_by(
             "reviewer__position", "reviewer__name"
         )
-        return (
-            self.with_panel_counts()
-            .select_related("category")
-            .prefetch_related("pricing_tiers", Prefetch("scorecards", queryset=scorecards))
-        )
-
-    def with_panel_counts(self) -> ToolQuerySet:
-        """Annotate the two counts behind Panel ship %; one query however many scorecards."""
-        return self.annotate(
-            ship_count=Count("scorecards", filter=Q(scorecards__verdict="ship")),
-            scorecard_count=Count("scorecards"),
+        return self.select_related("category").prefetch_related(
+            "pricing_tiers", Prefetch("scorecards", queryset=scorecards)
         )
 
 
@@ -195,29 +153,60 @@ class Tool(models.Model):
     description = models.TextField(blank=True, help_text="Markdown.")
     website = models.URLField(blank=True)
     licence = models.CharField(max_length=80, blank=True, validators=[validate_single_line])
-    is_published = models.BooleanField("published", default=True)
+    # A new tool is a draft: readers see it once an editor has checked and published it.
+    is_published = models.BooleanField("published", default=False)
     prices_checked = models.DateField(
         null=True, blank=True, help_text="When the tiers were last checked."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Counters kept on write (comparisons/counters.py), so no page counts scorecards or votes:
+    # the panel's verdicts, recounted from the tool's scorecards whenever one is saved or
+    # deleted, and the community's, moved by each vote in its own transaction and recounted when
+    # a comparison's tools change. Tool.save() never writes them (COUNTERS).
+    ship_count = models.PositiveIntegerField(default=0, editable=False)
+    scorecard_count = models.PositiveIntegerField(default=0, editable=False)
+    community_votes = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Votes for the tool, in every comparison it is in."
+    )
+    community_pool = models.PositiveIntegerField(
+        default=0, editable=False, help_text="All votes cast in the comparisons it is in."
+    )
     objects = ToolQuerySet.as_manager()
 
-    # Set by the queries that annotate them (ToolQuerySet.with_ship_counts(), the sitemap).
-    ship_count: int
-    scorecard_count: int
-    last_verdict: datetime | None
+    last_verdict: datetime | None  # set by the sitemap's query
 
     class Meta:
         ordering = ["name"]
-        # Postgres has more indexes on this table than these fields declare: search's, and the
-        # one that counts a category's published tools. See migration 0005.
+        # Postgres has more indexes on this table than these declare: search's, and the one that
+        # counts a category's published tools. See migration 0005.
+        indexes = [
+            # A category's ranking and a tool's alternatives (ToolQuerySet.by_panel), read in
+            # order with unpublished tools (few) filtered out on the way. Not is_published as a
+            # second column: with it, this index would be a way to read every published tool,
+            # which Postgres then weighs against search's indexes (migration 0005).
+            models.Index(
+                F("category"),
+                *RANKING_KEYS,
+                name="tool_ranking",
+            ),
+            # /tools/ (ToolQuerySet.by_name).
+            models.Index(Lower("name"), F("id"), name="tool_by_name"),
+            # The few unpublished tools, so that what they hide is counted from them alone
+            # (Reviewer.published_scorecard_count).
+            models.Index(F("id"), condition=Q(is_published=False), name="tool_unpublished"),
+            # The newest change, the sitemap's lastmod: read from the top, not a scan of all.
+            models.Index(F("updated_at").desc(), name="tool_newest_change"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # A counter loaded before a vote or a scorecard moved it is not written back.
+            kwargs["update_fields"] = fields_an_edit_saves(self, COUNTERS)
         renamed = self.pk is not None and (
             getattr(self, "_loaded_slug", self.slug) != self.slug
             or getattr(self, "_loaded_name", self.name) != self.name
@@ -234,7 +223,7 @@ class Tool(models.Model):
         return reverse("comparisons:tool", kwargs={"slug": self.slug})
 
     def alternatives(self) -> ToolQuerySet:
-        """Other published tools in its category, best panel verdict first."""
+        """Other published tools in its category, ranked as on the category's page."""
         return (
             Tool.objects.published()
             .filter(category_id=self.category_id)
@@ -259,7 +248,7 @@ class Tool(models.Model):
 
     @property
     def panel_ship_percent(self) -> int | None:
-        """Needs ``ToolQuerySet.with_panel_counts()``: the template never triggers a query."""
+        """From the counters on the row (``PANEL_PERCENT`` in SQL): never a query."""
         return percent(self.ship_count, self.scorecard_count)
 
     @property
@@ -270,8 +259,14 @@ class Tool(models.Model):
 
     @property
     def entry_price(self) -> str:
+        """ "Price not listed" without tiers: "Contact sales" is a claim only a tier can make."""
         tier = self.entry_tier
-        return tier.display_price if tier else "Contact sales"
+        if tier is not None:
+            return tier.display_price
+        return "Contact sales" if self.pricing_tiers.all() else "Price not listed"
+
+
+COUNTERS = frozenset({"ship_count", "scorecard_count", "community_votes", "community_pool"})
 
 
 class PricingTier(models.Model):

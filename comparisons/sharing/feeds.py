@@ -72,11 +72,11 @@ class ComparisonFeed(Feed):
         return self.feed_url()
 
     def items(self) -> QuerySet[Comparison]:
-        return self.latest(Comparison.objects.published())
+        return self.latest(Comparison.objects.published().curated())
 
     @staticmethod
     def latest(comparisons: ComparisonQuerySet) -> QuerySet[Comparison]:
-        """The newest entries with what their summaries show, in a fixed number of queries."""
+        """The newest entries (curated only: comparisons/listing.py says why) with what their summaries show, in a fixed number of queries."""
         return comparisons.latest_first().with_cards()[:FEED_LENGTH]
 
     def item_title(self, comparison: Comparison) -> str:
@@ -127,5 +127,5 @@ class CategoryComparisonFeed(ComparisonFeed):
 
     def items(self, category: Category) -> QuerySet[Comparison]:  # type: ignore[override]  # as above
         return self.latest(
-            Comparison.objects.published().filter(tools__category=category).distinct()
+            Comparison.objects.published().curated().filter(tools__category=category).distinct()
         )

@@ -117,7 +117,7 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
         slug,
         Comparison.get_share_image_url,
         Comparison.objects.with_cards(),
-        Tool.objects.with_panel_counts(),
+        Tool.objects.all(),
     )
     version = share_image_version(comparison)
     etag = quote_etag(version)

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from comparisons import cache_keys
+from comparisons import cache_keys, listing
 from comparisons.models import Category, Comparison, RankedTool, Tool
 from compsite import http_cache
 from compsite.pagination import CARDS_PAGE_SIZE, page_of
@@ -31,7 +31,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Tool.objects.ranked_in(category),
         count=Tool.objects.published().filter(category=category).count(),
     )
-    comparisons = Comparison.objects.published().in_category(category).latest_first().with_cards()
+    comparisons = listing.curated(Comparison.objects.in_category(category))
     context: dict[str, Any] = {
         "category": category,
         "ranking_page": ranking,

@@ -111,6 +111,8 @@ def _vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     cast = first_vote_by_address(slug=slug, tool_slug=chosen, reader=reader)
     if cast is None:
         ballot = stored, shown = _ballot(slug)
+        if shown.awaits_editors:
+            return _refuse(request, ballot, reader, 409, shown.AWAITS_EDITORS)
         tools = shown.ordered_tools
         tool = next((tool for tool in tools if tool.slug == chosen), None)
         if tool is None:
@@ -142,10 +144,10 @@ def _refuse(
     problem: str,
 ) -> HttpResponse:
     """The vote block again with what went wrong (a page of its own without htmx)."""
-    stored, shown = ballot
+    _stored, shown = ballot
     context = {
         "comparison": shown,
-        "my_vote": vote_of(comparison_id=stored.pk if stored else None, reader=reader),
+        "my_vote": vote_of(comparison_id=shown.ballot_id, reader=reader),
         "vote_problem": problem,
     }
     template = "comparisons/vote_block.html" if request.htmx else "comparisons/vote_problem.html"

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from comparisons import cache_keys
+from comparisons import cache_keys, listing
 from comparisons.models import Category, Comparison
 from compsite import http_cache
 
@@ -19,7 +19,7 @@ HOME_CATEGORIES = 24  # the biggest; /categories/ has them all
 def home(request: HttpRequest) -> HttpResponse:
     published = Comparison.objects.published()
     context = {
-        "comparisons": list(published.curated().latest_first().with_cards()[:HOME_LATEST]),
+        "comparisons": list(listing.curated()[:HOME_LATEST]),
         "trending": list(published.trending().with_standings()[:HOME_TRENDING]),
         "categories": sorted(
             Category.objects.with_tool_counts().order_by("-tool_count", "name")[:HOME_CATEGORIES],

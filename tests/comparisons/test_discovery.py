@@ -199,13 +199,13 @@ def test_category_ranks_by_panel_then_community_share(client):
         reader().post(f"/compare/{comparison.slug}/vote/", {"tool": choice})
     soup = soup_of(client.get("/categories/cat/"))
     rows = [
-        [cell.get_text(strip=True) for cell in row.select("th, td")]
+        [cell.get_text(" ", strip=True) for cell in row.select("th, td")]
         for row in soup.select("table.ranking tbody tr")
     ]
     assert rows == [
-        ["1", "Charlie", "100%", "—", "$20/mo"][:4] + rows[0][4:],
-        ["2", "Baker", "50%", "67%", *rows[1][4:]],
-        ["3", "Able", "50%", "33%", *rows[2][4:]],
+        ["1", "Charlie", "100% 2 of 2 ship", "—", "$20/mo"][:4] + rows[0][4:],
+        ["2", "Baker", "50% 1 of 2 ship", "67%", *rows[1][4:]],
+        ["3", "Able", "50% 1 of 2 ship", "33%", *rows[2][4:]],
     ]
     assert [a["href"] for a in soup.select(".comparison-card h3 a")] == [
         comparison.get_absolute_url()
@@ -267,10 +267,15 @@ def test_every_printed_link_is_canonical(client, catalogue):
 SUGGESTIONS = 2
 PAGE_QUERIES = {
     "/": 6,  # latest: comparisons, entries, tools; trending: comparisons, entries; categories
-    "/tools/": 3,  # count, tools, pricing tiers
-    # tool, tiers, scorecards; comparisons: count, page, entries, tools; alternatives, tiers
-    "/tools/smolvlm2/": 9,
-    "/tools/smolvlm2/?comparisons_page=2": 9,
+    "/tools/": 4,  # count, tools, pricing tiers; the category filter's links
+    "/tools/?category=vision-language-models&licence=open&price=free&sort=panel": 5,  # + category
+    "/tools/?sort=newest&page=2": 4,
+    # tool, tiers, scorecards; comparisons: count, page, entries, tools; alternatives, tiers;
+    # readers also compared (its entries and tools once it lists any: see the test below)
+    "/tools/smolvlm2/": 10,
+    "/tools/smolvlm2/?comparisons_page=2": 10,
+    "/comparisons/": 5,  # count, page, entries, tools; the category filter's links
+    "/comparisons/?category=vision-language-models&page=2": 6,  # + the category
     "/categories/": 2,  # count, categories
     # category; ranking: count, page, tiers; comparisons: count, page, entries, tools
     "/categories/vision-language-models/": 8,

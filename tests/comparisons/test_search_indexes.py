@@ -87,5 +87,7 @@ def test_the_ranking_statement_reads_no_table_whole(target):
 def test_category_tool_counts_read_the_published_tools_index():
     sql, params = Category.objects.with_tool_counts().query.sql_with_params()
     text = plan(sql, params)
-    assert "tool_category_published" in text, text
+    # Either index that starts with the category: the ranking's (migration 0006) can serve the
+    # count too, and on a test's few rows Postgres picks between the two by a hair.
+    assert {"tool_category_published", "tool_ranking"} & indexes_used(text), text
     assert "Seq Scan on comparisons_tool" not in text, text

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client, TestCase
 from django.utils import timezone
 
+from comparisons import counters
 from comparisons.models import Comparison, ComparisonEntry, Vote
 from comparisons.voting import READER_COOKIE, reader_hash, vote_count_drift
 from tests.clients import CommittingClient
@@ -84,9 +85,9 @@ def test_a_first_vote_adds_one_and_redirects_to_the_vote_block(client, duel):
     block = vote_block(page)
     assert marked_choice(block) == "✓ Your vote: Bravo"
     assert "private" in page.headers["Cache-Control"]  # this reader's own copy
-    assert "1 vote" in block.select_one(".vote-total").get_text()
+    assert "1 vote so far" in block.select_one(".vote-total").get_text()
     numbers = [span.get_text(" ", strip=True) for span in block.select(".vote-numbers")]
-    assert numbers == ["0% · 0 votes", "100% · 1 vote"]
+    assert numbers == ["0 votes", "1 vote"]  # no "100%" from one vote
 
 
 def test_the_reader_cookie_is_signed_httponly_lax_and_secure(client, duel):
@@ -134,30 +135,62 @@ def test_htmx_gets_the_updated_vote_block_only(client, duel):
     block = vote_block(response)
     assert block is not None and block.name == "section"
     assert [s.get_text(" ", strip=True) for s in block.select(".vote-numbers")] == [
-        "50% · 1 vote",
-        "50% · 1 vote",
+        "1 vote",
+        "1 vote",
     ]
     assert "✓ Your vote: Bravo" in block.get_text()
-    assert "2 votes" in block.select_one(".vote-total").get_text()
+    assert "2 votes so far" in block.select_one(".vote-total").get_text()
 
 
 def test_cards_and_home_show_community_share_and_counts(client, duel):
     comparison, *_ = duel
-    for slug in ["alpha", "alpha", "bravo"]:
+    for slug in ["alpha", "alpha", "alpha", "bravo", "bravo"]:
         cast(new_reader(), comparison, slug)
     soup = BeautifulSoup(client.get(comparison.get_absolute_url()).content, "html.parser")
     community = [
         card.find("dt", string="Community %").find_next("dd").get_text(" ", strip=True)
         for card in soup.select(".tool-card")
     ]
-    assert community == ["67% 2 votes", "33% 1 vote"]
+    assert community == ["60% 3 votes", "40% 2 votes"]
     home = BeautifulSoup(client.get("/").content, "html.parser")
     rows = [
         [c.get_text(strip=True) for c in row.select("td")]
         for row in home.select(".card-numbers tbody tr")
     ]
-    assert [row[1] for row in rows] == ["67%", "33%"]
-    assert "3 votes" in home.select_one(".comparison-card").get_text()
+    assert [row[1] for row in rows] == ["60%", "40%"]
+    assert "5 votes" in home.select_one(".comparison-card").get_text()
+
+
+def test_community_percent_waits_for_five_votes_and_shows_the_count_until_then(client, duel):
+    comparison, *_ = duel
+    for slug in ["alpha", "alpha", "bravo", "alpha"]:
+        cast(new_reader(), comparison, slug)
+    soup = BeautifulSoup(client.get(comparison.get_absolute_url()).content, "html.parser")
+    community = [
+        card.find("dt", string="Community %").find_next("dd").get_text(" ", strip=True)
+        for card in soup.select(".tool-card")
+    ]
+    assert community == ["3 votes 4 votes so far", "1 vote 4 votes so far"]
+    assert "%" not in soup.select_one("#vote .vote-options").get_text()
+    assert (
+        soup.select_one("#vote .vote-total").get_text(" ", strip=True).startswith("4 votes so far")
+    )
+    assert [bar["width"] for bar in soup.select("#vote .bar-fill")] == ["0", "0"]
+    home = BeautifulSoup(client.get("/").content, "html.parser")
+    card = home.select_one(".comparison-card")
+    assert [row.select("td")[1].get_text() for row in card.select("tbody tr")] == [
+        "3 votes",
+        "1 vote",
+    ]
+    assert "4 votes so far" in card.get_text()
+    # The open data keeps the raw counts and shares.
+    data = client.get(comparison.get_data_url()).json()
+    assert [tool["community"]["votes"] for tool in data["tools"]] == [3, 1]
+
+    cast(new_reader(), comparison, "bravo")  # the fifth vote
+    soup = BeautifulSoup(client.get(comparison.get_absolute_url()).content, "html.parser")
+    numbers = [span.get_text(" ", strip=True) for span in soup.select("#vote .vote-numbers")]
+    assert numbers == ["60% · 3 votes", "40% · 2 votes"]
 
 
 def test_every_later_page_load_shows_the_new_counts(client, duel):
@@ -264,7 +297,7 @@ def test_draft_and_unknown_comparisons_are_404(client, duel):
 
 
 def test_a_scheduled_comparison_takes_votes_only_once_it_is_due(client):
-    """The one-statement first vote and the general path agree on what is live."""
+    """The vote by address and the general path agree on what is live."""
     due = timezone.now() + datetime.timedelta(hours=2)
     scheduled = make_comparison(
         ToolFactory(slug="s1"), ToolFactory(slug="s2"), ToolFactory(slug="s3"), published_at=due
@@ -276,12 +309,40 @@ def test_a_scheduled_comparison_takes_votes_only_once_it_is_due(client):
     assert counts(scheduled) == {"s1": 1, "s2": 0, "s3": 0}
 
 
-def test_a_vote_on_a_pair_with_an_invisible_draft_is_kept_on_the_draft(client):
+def test_an_editors_draft_of_the_pair_takes_no_votes_and_goes_live_at_zero(client):
+    """The generated page of a pair an editor is writing up does not vote onto the draft."""
     draft = make_comparison(
         ToolFactory(slug="p1"), ToolFactory(slug="p2"), status=Comparison.Status.DRAFT
     )
+    page = BeautifulSoup(client.get("/compare/p1-vs-p2/").content, "html.parser")
+    assert not page.select("#vote form")
+    assert "voting opens when it is published" in page.select_one("#vote").get_text()
+    refused = cast(client, draft, "p2")
+    assert refused.status_code == 409
+    assert "voting opens when it is published" in refused.content.decode()
+    htmx = cast(client, draft, "p2", hx_request="true")
+    assert htmx.status_code == 409 and vote_block(htmx) is not None
+    assert counts(draft) == {"p1": 0, "p2": 0}
+    assert not Vote.objects.exists() and Comparison.objects.count() == 1
+
+    draft.publish()
+    live = BeautifulSoup(client.get("/compare/p1-vs-p2/").content, "html.parser")
+    assert (
+        live.select_one("#vote .vote-total").get_text(" ", strip=True).startswith("0 votes so far")
+    )
     assert cast(client, draft, "p2").status_code == 303
     assert counts(draft) == {"p1": 0, "p2": 1}
+
+
+def test_a_generated_comparison_editors_unpublished_still_keeps_the_pages_votes(client):
+    generated = make_comparison(
+        ToolFactory(slug="p1"),
+        ToolFactory(slug="p2"),
+        status=Comparison.Status.DRAFT,
+        kind=Comparison.Kind.GENERATED,
+    )
+    assert cast(client, generated, "p2").status_code == 303
+    assert counts(generated) == {"p1": 0, "p2": 1}
     assert Comparison.objects.count() == 1
 
 
@@ -438,50 +499,26 @@ def test_check_vote_counts_reports_no_drift_then_finds_drift(duel, capsys):
 
 def test_vote_post_query_count_is_pinned(duel, django_assert_num_queries):
     comparison, *_ = duel
+    # A first vote at a live comparison: the entry and its comparison and tool, found by the
+    # address; [savepoint] (production's BEGIN); the reader's vote, FOR UPDATE; savepoint, insert,
+    # release (get_or_create); the entry's count; the comparison's tools locked, then their
+    # counters; today's count: none yet, so inserted and counted; [release] (production's COMMIT).
+    with django_assert_num_queries(13):
+        assert cast(new_reader(), comparison, "alpha").status_code == 303
     reader = new_reader()
-    # A first vote at a live comparison: one statement finds the entry, inserts and counts it.
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(11):  # today's count exists: one update
         assert cast(reader, comparison, "alpha").status_code == 303
-    # A change: that statement inserts nothing; the comparison with its entries and tools;
-    # [savepoint] (production's BEGIN); the first-vote statement finds the vote; FOR UPDATE; one
-    # update moving both counts; the vote's update; [release] (production's COMMIT).
+    # A change: the entry; [savepoint]; the vote, FOR UPDATE; one update moving both counts; the
+    # two tools locked, then their counters; the vote's update; [release].
     with django_assert_num_queries(8):
         assert cast(reader, comparison, "bravo").status_code == 303
     # htmx also reloads the block it sends back: + comparison, entries.
     with django_assert_num_queries(10):
         assert cast(reader, comparison, "alpha", hx_request="true").status_code == 200
-    # A new reader's first vote over htmx: the statement, then the block's two.
-    with django_assert_num_queries(3):
-        assert cast(new_reader(), comparison, "bravo", hx_request="true").status_code == 200
-    assert vote_count_drift() == []
-
-
-def prepared_vote_statements() -> dict[str, int]:
-    """This connection's prepared statements that insert votes, and how often each has run
-    (Postgres counts the runs that used its generic or its custom plan)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name, generic_plans + custom_plans FROM pg_prepared_statements"
-            " WHERE statement LIKE %s",
-            ["%INSERT INTO comparisons_vote%"],
-        )
-        return dict(cursor.fetchall())
-
-
-def test_the_vote_statements_are_prepared_once_per_connection_and_reused(duel):
-    comparison, *_ = duel
-    assert prepared_vote_statements() == {}
-    for _ in range(3):
-        assert cast(new_reader(), comparison, "alpha").status_code == 303
-    (first_vote_by_address,) = prepared_vote_statements().values()
-    assert first_vote_by_address == 3  # one statement, run three times
-    # A first vote and then a change: both try the same statement (the change inserts nothing);
-    # the general path then tries its by-id first-vote statement, a second one prepared.
-    reader = new_reader()
-    cast(reader, comparison, "alpha")
-    cast(reader, comparison, "bravo")
-    assert sorted(prepared_vote_statements().values()) == [1, 5]
-    assert counts(comparison) == {"alpha": 3, "bravo": 1}
+    # The same choice again changes nothing: the entry; [savepoint]; the vote; [release].
+    with django_assert_num_queries(4):
+        assert cast(reader, comparison, "alpha").status_code == 303
+    assert vote_count_drift() == [] and counters.drift() == []
 
 
 def test_the_comparison_page_query_count_is_unchanged_by_ten_thousand_votes(

@@ -4,7 +4,14 @@ import re
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parents[2] / "bench" / "RESULTS.md"
-ENDPOINTS = ["bare Django view", "home page", "comparison page", "tool page", "search", "vote POST"]
+PAGES = ["home page", "comparison page", "tool page"]
+ENDPOINTS = [
+    "bare Django view",
+    *(f"{page} via Varnish" for page in PAGES),
+    "votes.js via Varnish",
+    *(f"{page} at origin" for page in [*PAGES, "search"]),
+    "vote POST",
+]
 NUMBER = r"[\d,]+(?:\.\d+)?"
 
 

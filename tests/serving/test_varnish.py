@@ -143,7 +143,7 @@ def test_a_comparison_that_goes_live_is_not_hidden_by_a_cached_404(stack):
     site.run(
         "from comparisons.models import Category, Tool\n"
         "Tool.objects.create(name='Brand New Tool', slug='brand-new-tool', tagline='New',"
-        " category=Category.objects.first())\n"
+        " category=Category.objects.first(), is_published=True)\n"
     )
     until(lambda: reader(cache).get(page).status == 200, seconds=10)
 

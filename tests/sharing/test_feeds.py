@@ -46,7 +46,8 @@ def test_comparison_feed_is_atom_with_absolute_links(client, content):
         "Vision-language models"
     ]
     summary = entry.findtext("atom:summary", namespaces=ATOM)
-    assert "Panel ship 100%, Community 100%" in summary
+    # One vote is no share yet: the count shows until there are five.
+    assert "Panel ship 100% (2 of 2 ship), Community 1 vote" in summary
     assert "1 community vote so far" in summary
     assert "testserver" not in client.get("/feeds/comparisons/").content.decode()
 
