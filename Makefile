@@ -91,7 +91,7 @@ beat: $(VENV)/.synced
 	$(VENV)/bin/celery -A compsite beat --loglevel=INFO --schedule /tmp/celerybeat-schedule
 
 # The benchmark (not part of `make test`): writes bench/RESULTS.md, then bench/SCALE.md.
-bench: $(VENV)/.synced
+bench: $(VENV)/.synced proxies
 	@command -v wrk >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo -n apt-get install -y -qq wrk; fi; }
 	$(PY) -m bench.run
