@@ -112,7 +112,7 @@ beat: $(VENV)/.synced
 	$(VENV)/bin/celery -A compsite beat --loglevel=INFO --schedule /tmp/celerybeat-schedule
 
 # The benchmark (not part of `make test`): writes bench/RESULTS.md, then bench/SCALE.md.
-bench: $(VENV)/.synced
+bench: $(VENV)/.synced proxies
 	$(call debian_package,wrk,wrk)
 	$(PY) -m bench.run
 	$(PY) -m bench.scale
