@@ -111,7 +111,7 @@ def touched_by_category(category) -> set[str]:
     return {key_of(category), category_lists(category.pk), CATEGORIES, TOOLS, MISSING_KEY}
 
 
-def touched_by_comparison(comparison_id: int, slugs: Iterable[str] = ()) -> set[str]:
+def touched_by_comparison(comparison_id: int, slugs: Iterable[str | None] = ()) -> set[str]:
     """The comparison's own keys and its tools' lists, from the database (the row may be gone)."""
     from comparisons.models import ComparisonEntry
 

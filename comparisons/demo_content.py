@@ -6,8 +6,9 @@ on each tool's ``prices_checked`` date; ``None`` means "contact sales".
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
-CATEGORIES = [
+CATEGORIES: list[dict[str, Any]] = [
     {
         "slug": "vision-language-models",
         "name": "Vision-language models",
@@ -58,7 +59,7 @@ CATEGORIES = [
     },
 ]
 
-REVIEWERS = [
+REVIEWERS: list[dict[str, Any]] = [
     {
         "slug": "tomas-arendt",
         "name": "Tomas Arendt",
@@ -109,7 +110,7 @@ REVIEWERS = [
     },
 ]
 
-TOOLS = [
+TOOLS: list[dict[str, Any]] = [
     {
         "slug": "smolvlm2-2b",
         "name": "SmolVLM2-2B",
@@ -1392,7 +1393,7 @@ TOOLS = [
     },
 ]
 
-COMPARISONS = [
+COMPARISONS: list[dict[str, Any]] = [
     {
         "tools": ["smolvlm2-2b", "smolvlm2"],
         "intro": (

@@ -24,6 +24,6 @@ class ComparisonMovedMiddleware:
             # The same for every reader; it changes only when the content does (a tool
             # unpublished, the address taken by a comparison), which purges ``missing``.
             response = HttpResponsePermanentRedirect(exception.url)
-            response.shared_lifetime = http_cache.DETAIL
+            response.shared_lifetime = http_cache.DETAIL  # type: ignore[attr-defined]  # see http_cache
             return http_cache.tag(response, http_cache.MISSING_KEY)
         return None

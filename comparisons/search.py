@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -87,7 +87,7 @@ class Target:
     the substring fallback; on Postgres it is in search_document), and, as SQL, which rows
     readers may see."""
 
-    model: type
+    model: type[models.Model]
     name: str
     text: tuple[str, ...]
     visible: str = ""

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from redis.commands.core import Script
 
 from compsite import redis_budget
 
@@ -35,8 +37,8 @@ class RedisCacheClient(DjangoRedisCacheClient):
         # The request's Redis budget (compsite/redis_budget.py): connections note timeouts...
         pool_class = pool_class or redis_budget.ConnectionPool
         super().__init__(servers, pool_class=pool_class, **options)
-        self._clients = {}
-        self._incr_scripts = {}
+        self._clients: dict[int, redis.Redis] = {}
+        self._incr_scripts: dict[int, Script] = {}
 
     def get_client(self, key=None, *, write=False):
         redis_budget.check()  # ...and after one, this request calls Redis no more

@@ -82,6 +82,8 @@ def tally(queryset: QuerySet, *, exact_up_to: int | None = None) -> Tally:
 class EstimatingPaginator(Paginator):
     """Django's paginator, counting with ``tally``: exact for small results, estimated above."""
 
+    object_list: QuerySet
+
     @cached_property
     def tally(self) -> Tally:
         return tally(self.object_list)
@@ -100,7 +102,7 @@ class LargeListMixin:
     estimated count of the filtered list when it is large (``admin/pagination.html``,
     ``admin/search_form.html`` and ``admin/actions.html`` say "about" then)."""
 
-    paginator = EstimatingPaginator
+    paginator: type[Paginator] = EstimatingPaginator
     show_full_result_count = False
 
     def changelist_view(self, request, extra_context=None):

@@ -8,6 +8,7 @@ the variable, instead of quietly falling back to a default.
 import ipaddress
 import os
 import re
+from typing import overload
 from urllib.parse import urlsplit
 
 import environ
@@ -57,6 +58,10 @@ def read_bool(name: str, default: bool) -> bool:
     raise _fail(name, value, "one of true/false, 1/0, yes/no, on/off")
 
 
+@overload
+def read_str(name: str) -> str | None: ...
+@overload
+def read_str(name: str, default: str) -> str: ...
 def read_str(name: str, default: str | None = None) -> str | None:
     value = _raw(name)
     return default if value is None else value

@@ -78,13 +78,14 @@ def keys_of(*items: Model | str | Iterable[Model | str] | None) -> set[str]:
 
 def tag(response: HttpResponse, *items: Model | str | Iterable[Model | str] | None) -> HttpResponse:
     """Add the surrogate keys of what ``response`` shows."""
-    response.surrogate_keys = getattr(response, "surrogate_keys", set()) | keys_of(*items)
+    # An attribute of the site's own on Django's response, read by the middleware below.
+    response.surrogate_keys = getattr(response, "surrogate_keys", set()) | keys_of(*items)  # type: ignore[attr-defined]
     return response
 
 
 def private(response: HttpResponse) -> HttpResponse:
     """Mark a response as this visitor's own: no shared cache keeps it."""
-    response.shared_lifetime = None
+    response.shared_lifetime = None  # type: ignore[attr-defined]  # the site's own attribute
     return response
 
 
@@ -130,7 +131,7 @@ class SharedCacheMiddleware:
         if lifetime is None:
             patch_cache_control(response, private=True, no_store=True)
             return response
-        keys = getattr(response, "surrogate_keys", set())
+        keys: set[str] = getattr(response, "surrogate_keys", set())
         if response.status_code == 404:
             keys = {MISSING_KEY}
         header = " ".join(sorted(keys | {ALL_KEY}))

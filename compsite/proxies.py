@@ -40,7 +40,7 @@ def client_ip(request: HttpRequest) -> str:
     peer = request.META.get("REMOTE_ADDR", "")
     if not is_proxy(peer):
         return peer
-    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+    for hop in reversed(request.headers.get("x-forwarded-for", "").split(",")):
         hop = hop.strip()
         if is_proxy(hop):
             continue

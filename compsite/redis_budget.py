@@ -67,12 +67,13 @@ def note(error: BaseException) -> None:
     if budget is None:
         return
     seen = set()
-    while error is not None and id(error) not in seen:
-        if isinstance(error, redis.exceptions.TimeoutError):
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, redis.exceptions.TimeoutError):
             budget.timed_out = True
             return
-        seen.add(id(error))
-        error = error.__cause__ or error.__context__  # kombu re-raises as its own errors
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__  # kombu re-raises as its own errors
 
 
 @contextmanager

@@ -43,9 +43,14 @@ if SECRET_KEY is None:
 SITE_URL = read_site_url("SITE_URL", default="http://127.0.0.1:8000")
 _site = urlsplit(SITE_URL)
 
+# read_site_url refuses a URL without a host. urlsplit gives an IPv6 host without its brackets,
+# which Django's ALLOWED_HOSTS (like the Host header) writes with them.
+_site_host = _site.hostname or ""
+if ":" in _site_host:
+    _site_host = f"[{_site_host}]"
 ALLOWED_HOSTS = read_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-if _site.hostname not in ALLOWED_HOSTS:
-    ALLOWED_HOSTS.append(_site.hostname)
+if _site_host not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_site_host)
 CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
 # The site lives at the root of SITE_URL. Pinned, so that no request (a SCRIPT_NAME header passed
 # on by a server) can move the addresses a page prints, and with them the shared page cache's.
@@ -216,8 +221,8 @@ MAILERS = {
         "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
     )
 }
-DEFAULT_FROM_EMAIL = read_str(
-    "DEFAULT_FROM_EMAIL", default=f"Weekly AI Tool Verdicts <verdicts@{_site.hostname}>"
+DEFAULT_FROM_EMAIL: str = read_str(
+    "DEFAULT_FROM_EMAIL", default=f"Weekly AI Tool Verdicts <verdicts@{_site_host}>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # DKIM over SMTP (newsletter/deliverability.py): the private key (PEM) and its selector; both set,

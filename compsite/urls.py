@@ -19,7 +19,7 @@ listed = http_cache.shared(
 
 urlpatterns = [
     path("", include("comparisons.urls")),
-    path("reviewers/", include("reviews.urls")),
+    path("reviewers/", include("comparisons.reviewer_urls")),
     path("about/", pages.about, name="about"),
     path("privacy/", pages.privacy, name="privacy"),
     path("robots.txt", pages.robots_txt, name="robots"),

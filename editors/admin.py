@@ -6,6 +6,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
+from django.db.models import Model
 
 from editors.admin_tools import ListInputMixin
 
@@ -30,13 +31,14 @@ class GroupAdmin(ListInputMixin, auth_admin.GroupAdmin):
     pass
 
 
-for model, model_admin in [
+_REGISTERED: list[tuple[type[Model], type[admin.ModelAdmin]]] = [
     (AccessAttempt, AccessAttemptAdmin),
     (AccessLog, AccessLogAdmin),
     (AccessFailureLog, AccessFailureLogAdmin),
     (User, UserAdmin),
     (Group, GroupAdmin),
-]:
+]
+for model, model_admin in _REGISTERED:
     if admin.site.is_registered(model):  # axes registers its own unless AXES_ENABLE_ADMIN is off
         admin.site.unregister(model)
         admin.site.register(model, model_admin)

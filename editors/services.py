@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.validators import validate_email
 from django.db import transaction
@@ -23,7 +23,7 @@ class EditorsGroupMissing(Exception):
     """The group comes from a migration: the database has not been migrated."""
 
 
-def editor_get_or_create(*, email: str) -> tuple[AbstractUser, bool]:
+def editor_get_or_create(*, email: str) -> tuple[User, bool]:
     """A staff user in the Editors group for ``email``; True when the account is new.
 
     The address is the username. A new account has no usable password: the editor chooses one
@@ -44,7 +44,7 @@ def editor_get_or_create(*, email: str) -> tuple[AbstractUser, bool]:
             or User.objects.select_for_update().filter(email__iexact=address).first()
         )
         created = user is None
-        if created:
+        if user is None:
             user = User(username=address, email=address)
             user.set_unusable_password()
         user.is_staff = True
@@ -54,7 +54,7 @@ def editor_get_or_create(*, email: str) -> tuple[AbstractUser, bool]:
     return user, created
 
 
-def password_set_url(*, user: AbstractUser) -> str:
+def password_set_url(*, user: User) -> str:
     """An absolute link where ``user`` chooses a password.
 
     It stops working once used (the token covers the password hash and last login) and after

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
-from comparisons.markdown import render_markdown_uncached
+from compsite.markdown import render_markdown_uncached
 
 PREVIEW_MAX_CHARS = 50_000
 

@@ -7,7 +7,7 @@ import json
 from django import forms
 from django.urls import reverse
 
-from comparisons.markdown import render_markdown
+from compsite.markdown import render_markdown
 
 
 class MarkdownTextarea(forms.Textarea):

@@ -61,15 +61,15 @@ def dkim_signature(data: bytes, present: list[str]) -> str:
     The value comes back on one line: under relaxed canonicalisation (used for the headers) a
     folded and an unfolded header are the same, and a line of up to 998 characters is allowed.
     """
-    key = _private_key()
-    if key is None:
+    key, selector = _private_key(), settings.DKIM_SELECTOR
+    if key is None or not selector:
         raise ValueError("DKIM_PRIVATE_KEY and DKIM_SELECTOR are not both set")
     have = {name.lower() for name in present}
     headers = [name.encode() for name in SIGNED_HEADERS if name.lower() in have]
     domain = getattr(settings, "DKIM_DOMAIN", None) or sending_domain()
     header = dkim.sign(
         data,
-        selector=settings.DKIM_SELECTOR.encode("ascii"),
+        selector=selector.encode("ascii"),
         domain=domain.encode("ascii"),
         privkey=key,
         include_headers=headers,

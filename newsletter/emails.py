@@ -69,9 +69,8 @@ def build(
         "postal_address": settings.NEWSLETTER_POSTAL_ADDRESS,
         **context,
     }
-    subject = render_to_string(f"newsletter/email/{kind}_subject.txt", context)
     # A subject is one line whatever the template's whitespace.
-    subject = " ".join(subject.split())
+    subject = " ".join(render_to_string(f"newsletter/email/{kind}_subject.txt", context).split())
     text = render_to_string(f"newsletter/email/{kind}.txt", context)
     html = _INLINER.inline(render_to_string(f"newsletter/email/{kind}.html", context))
     message = NewsletterEmail(
@@ -210,7 +209,9 @@ class _Copy:
             interests_token=marks.interests,
             has_interests=has_interests,
         )
-        [(self.html, _)] = self.email.alternatives
+        [(html, _)] = self.email.alternatives
+        assert isinstance(html, str)  # built from a rendered template
+        self.html = html
 
     def message(self, to: str, unsubscribe: str, interests: str) -> NewsletterEmail:
         def fill(value: str) -> str:
@@ -219,8 +220,8 @@ class _Copy:
             )
 
         message = NewsletterEmail(
-            subject=self.email.subject,
-            body=fill(self.email.body),
+            subject=str(self.email.subject),
+            body=fill(str(self.email.body)),
             from_email=self.email.from_email,
             to=[to],
             headers={name: fill(value) for name, value in self.email.extra_headers.items()},

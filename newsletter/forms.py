@@ -11,7 +11,10 @@ from newsletter.models import Subscriber, normalise_email
 
 # The site's own addresses: one slash, then slugs and slashes (no scheme, host or control characters).
 _LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9._~/-]{0,500}")
-EMAIL_MAX_LENGTH = Subscriber._meta.get_field("email").max_length
+_email_length = Subscriber._meta.get_field("email").max_length
+if not isinstance(_email_length, int):  # the form's length check needs the column's bound
+    raise TypeError("Subscriber.email must have a max_length")
+EMAIL_MAX_LENGTH: int = _email_length
 
 
 class SignupForm(forms.Form):
@@ -63,8 +66,8 @@ class SignupForm(forms.Form):
 
     @property
     def first_error(self) -> str:
-        errors = self.errors.get("email") or self.errors.get("interests") or []
-        return errors[0] if errors else ""
+        errors = self.errors.get("email") or self.errors.get("interests")
+        return str(errors[0]) if errors else ""
 
 
 class InterestsForm(forms.Form):

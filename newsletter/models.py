@@ -303,6 +303,8 @@ class Edition(models.Model):
 
     objects = EditionQuerySet.as_manager()
 
+    listed_progress: SendProgress  # set by the admin's list (newsletter/admin/editions.py)
+
     class Meta:
         ordering = ["-week"]
 

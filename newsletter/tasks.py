@@ -12,6 +12,7 @@ visibility timeout (settings) is longer than any of them may run (``time_limit``
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
@@ -32,7 +33,7 @@ def backoff(retries: int) -> int:
     )
 
 
-MAIL_TASK = {
+MAIL_TASK: dict[str, Any] = {
     "acks_late": True,
     "reject_on_worker_lost": True,
     "max_retries": MAX_RETRIES,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from comparisons import cache_keys
 from comparisons.models import Category
 from compsite import http_cache
+from compsite.htmx import HtmxHttpRequest
 from compsite.origin import same_origin_only
 from compsite.ratelimits import rate_limited
 from newsletter import services
@@ -54,7 +55,7 @@ def edition_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_POST
 @same_origin_only
-def subscribe(request: HttpRequest) -> HttpResponse:
+def subscribe(request: HtmxHttpRequest) -> HttpResponse:
     """The sign-up block's form. With htmx it answers with the block; without, it redirects."""
     if rate_limited(request, group="newsletter-signup", rate=settings.SIGNUP_RATE):
         return _signup_answer(request, SignupForm(), state="limited", status=429)
@@ -71,7 +72,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{form.next_path}?newsletter=sent#newsletter", status=303)
 
 
-def _signup_answer(request: HttpRequest, form: SignupForm, *, state: str, status: int):
+def _signup_answer(request: HtmxHttpRequest, form: SignupForm, *, state: str, status: int):
     full = request.POST.get("full") == "1"
     context = {
         "signup_form": form,

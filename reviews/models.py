@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
 
-from comparisons.numbers import percent
 from compsite.counting import fields_an_edit_saves
+from compsite.numbers import percent
 from compsite.validators import validate_single_line
 
 
@@ -38,6 +40,8 @@ class Reviewer(models.Model):
     # reviewer's scorecards is saved or deleted, so no page counts a reviewer's 50,000 verdicts.
     ship_count = models.PositiveIntegerField(default=0, editable=False)
     scorecard_count = models.PositiveIntegerField(default=0, editable=False)
+
+    last_verdict: datetime | None  # set by the sitemap's query
 
     class Meta:
         ordering = ["position", "name"]

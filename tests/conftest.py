@@ -1,3 +1,4 @@
+import os
 import uuid
 
 import pytest
@@ -14,14 +15,55 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(scope="session")
+def _shared_redis():
+    """A client for the Redis the tests share (REDIS_URL), or None without one."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        yield None
+        return
+    import redis
+
+    client = redis.Redis.from_url(url)
+    yield client
+    client.close()
+
+
 @pytest.fixture(autouse=True)
-def _own_cache_namespace(settings):
+def _own_cache_namespace(settings, _shared_redis):
     # Tests share one Redis (and production code never calls cache.clear()): a fresh key prefix
-    # per test keeps rate-limit counters and cached pages from leaking between tests.
+    # per test keeps rate-limit counters and cached pages from leaking between tests, and from
+    # one parallel worker's tests to another's. The test's keys are deleted when it ends.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    prefix = f"test-{worker}-{uuid.uuid4().hex[:12]}"
     settings.CACHES = {
-        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
-        for name, config in settings.CACHES.items()
+        name: {**config, "KEY_PREFIX": prefix} for name, config in settings.CACHES.items()
     }
+    yield
+    if _shared_redis is not None:
+        _delete_keys(_shared_redis, f"{prefix}:*")
+
+
+def _delete_keys(client, pattern: str) -> None:
+    import redis
+
+    try:
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        if keys:
+            client.delete(*keys)
+    except redis.RedisError:
+        pass  # a test that stopped the shared Redis on purpose; nothing of its own is left
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher (PBKDF2) costs about a second a password here and the editor and
+    # login tests set many; what they check (limits, lockouts, tokens) does not depend on it.
+    # Processes the tests start keep the production hashers.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
 
 
 # What a browser sends from one of the site's pages: behind the TLS proxy (DEBUG off redirects

@@ -1,9 +1,10 @@
-"""Real service processes that tests start and stop themselves: a redis-server, a database of
-a test's own, the site under gunicorn (the repository's gunicorn.conf.py) on both, and Caddy in
+"""Real service processes that tests start and stop themselves: a redis-server, a Postgres
+cluster, a database of a test's own, the site under gunicorn (the repository's gunicorn.conf.py) on both, and Caddy in
 front of it (the repository's Caddyfile). Two clients: ``Site`` speaks to gunicorn as the TLS
 proxy in front would; ``Browser`` speaks from any loopback address (127.0.0.2 is "somebody who
 is not the proxy"), over TLS where the server has it."""
 
+import glob
 import http.client
 import os
 import random
@@ -128,6 +129,68 @@ class PrivateRedis:
             client.flushall()
         finally:
             client.close()
+
+
+def postgres_binaries() -> Path | None:
+    """The newest installed PostgreSQL server's programs (Debian's postgresql package)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+def as_postgres(*command: str) -> None:
+    """A PostgreSQL program, run as the postgres user when we are root (initdb refuses root)."""
+    prefix = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
+    subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=120)
+
+
+class PrivateCluster:
+    """A throwaway Postgres cluster: initdb in a temporary folder, trust authentication, a free
+    port on 127.0.0.1. ``remove()`` stops it and deletes the folder."""
+
+    def __init__(self, database: str = "postgres", *, durable: bool = True) -> None:
+        self.bin = postgres_binaries()
+        assert self.bin is not None, "the PostgreSQL server programs are needed (postgresql)"
+        self.port = free_port()
+        self.database, self.durable = database, durable
+        self.root = Path(tempfile.mkdtemp(prefix="pgprivate-"))
+        self.data = self.root / "data"
+        self.sockets = self.root / "sockets"
+        self.sockets.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres")
+            shutil.chown(self.sockets, "postgres")
+        as_postgres(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres")
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.database}"
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1"
+        if not self.durable:  # a test run's cluster: nothing in it must survive a crash
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        # -l: the server's output goes to a file, so nothing holds our pipes open.
+        log = str(self.root / "server.log")
+        as_postgres(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", log, "-o", options, "-w", "start"
+        )
+
+    def create_database(self) -> None:
+        as_postgres(
+            str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+            self.database,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        subprocess.run(
+            [*(["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []),
+             str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )  # fmt: skip
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def fresh_broker_connections() -> None:

@@ -12,7 +12,7 @@ from comparisons.models import (
     ComparisonRedirect,
     comparison_slug,
 )
-from comparisons.numbers import percent
+from compsite.numbers import percent
 from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin, log_changes
 
 

@@ -30,7 +30,7 @@ class VoteAdmin(LargeListMixin, ListInputMixin, admin.ModelAdmin):
     list_select_related = ["comparison", "tool"]
     # The reader is stored only as a keyed hash; even that is nobody's business here.
     fields = ["comparison", "tool", "created_at", "updated_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain names: both types allow them
     actions = None  # not even "delete selected"
 
     def get_search_results(self, request, queryset, search_term):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from comparisons.models.tools import Tool
-from comparisons.numbers import is_sampled, percent
+from compsite.numbers import is_sampled, percent
 from compsite.validators import validate_single_line
 
 SLUG_SEPARATOR = "-vs-"
@@ -144,6 +144,7 @@ class Comparison(models.Model):
 
     # A generated page whose pair an editor is curating takes no votes (generated_for()).
     awaits_editors = False
+    kept_on_id: int | None  # set on generated pages by generated_for()
     AWAITS_EDITORS = (
         "The editors are writing up a comparison of these tools: voting opens when it is published."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -20,8 +21,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.urls import reverse
 
-from comparisons.numbers import format_amount, percent
 from compsite.counting import fields_an_edit_saves
+from compsite.numbers import format_amount, percent
 from compsite.validators import validate_single_line
 
 no_vs_in_slug = RegexValidator(
@@ -54,6 +55,8 @@ class Category(models.Model):
     description = models.TextField(blank=True)
 
     objects = CategoryQuerySet.as_manager()
+
+    last_change: datetime | None  # set by the sitemap's query
 
     class Meta:
         ordering = ["name"]
@@ -172,6 +175,8 @@ class Tool(models.Model):
     )
     objects = ToolQuerySet.as_manager()
 
+    last_verdict: datetime | None  # set by the sitemap's query
+
     class Meta:
         ordering = ["name"]
         # Postgres has more indexes on this table than these declare: search's, and the one that
@@ -250,7 +255,7 @@ class Tool(models.Model):
     def entry_tier(self) -> PricingTier | None:
         """The cheapest priced tier; None where no tier has a price. Uses prefetched tiers."""
         priced = [tier for tier in self.pricing_tiers.all() if tier.price is not None]
-        return min(priced, key=lambda tier: tier.price, default=None)
+        return min(priced, key=lambda tier: tier.price or 0, default=None)
 
     @property
     def entry_price(self) -> str:

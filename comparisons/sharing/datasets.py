@@ -19,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max, QuerySet
 
 from comparisons.models import Comparison, Tool, Vote
+from comparisons.models.comparisons import ComparisonQuerySet
 from comparisons.sharing.open_data import tool_record
 from compsite.urls_absolute import absolute
 from reviews.models import Scorecard
@@ -28,12 +29,12 @@ WRITE_SIZE = 32 * 1024  # characters handed to the server at a time
 
 
 @dataclass(frozen=True)
-class Dataset:
+class Dataset[T]:
     name: str
-    rows: Callable[[], Iterable]  # the model objects, in a fixed order
-    record: Callable[[object], dict]  # one object as its JSON Lines record
+    rows: Callable[[], Iterable[T]]  # the model objects, in a fixed order
+    record: Callable[[T], dict]  # one object as its JSON Lines record
     csv_columns: list[str]
-    csv_rows: Callable[[object], Iterable[list]]  # one object as its CSV rows
+    csv_rows: Callable[[T], Iterable[list]]  # one object as its CSV rows
     last_modified: Callable[[], datetime.datetime | None]
 
 
@@ -96,7 +97,7 @@ TOOLS = Dataset(
 # --- Comparisons -----------------------------------------------------------------------------
 
 
-def _comparisons_queryset() -> QuerySet[Comparison]:
+def _comparisons_queryset() -> ComparisonQuerySet:
     return Comparison.objects.published().curated()
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from comparisons.models import Category, Comparison
+from comparisons.models.comparisons import ComparisonQuerySet
 from comparisons.sharing import SITE_NAME
 from compsite.urls_absolute import absolute
 
@@ -74,7 +75,7 @@ class ComparisonFeed(Feed):
         return self.latest(Comparison.objects.published().curated())
 
     @staticmethod
-    def latest(comparisons: QuerySet[Comparison]) -> QuerySet[Comparison]:
+    def latest(comparisons: ComparisonQuerySet) -> QuerySet[Comparison]:
         """The newest entries (curated only: comparisons/listing.py says why) with what their summaries show, in a fixed number of queries."""
         return comparisons.latest_first().with_cards()[:FEED_LENGTH]
 
@@ -93,7 +94,7 @@ class ComparisonFeed(Feed):
             uuid.NAMESPACE_URL, f"{settings.SITE_URL}/#comparison-{comparison.pk}"
         ).urn
 
-    def item_pubdate(self, comparison: Comparison) -> datetime.datetime:
+    def item_pubdate(self, comparison: Comparison) -> datetime.datetime | None:
         return comparison.published_at
 
     def item_updateddate(self, comparison: Comparison) -> datetime.datetime:
@@ -109,22 +110,22 @@ class CategoryComparisonFeed(ComparisonFeed):
     def get_object(self, request, slug: str) -> Category:
         return Category.objects.get(slug=slug)
 
-    def title(self, category: Category) -> str:
+    def title(self, category: Category) -> str:  # type: ignore[override]  # Feed passes the object
         return f"{SITE_NAME}: {category.name} comparisons"
 
-    def subtitle(self, category: Category) -> str:
+    def subtitle(self, category: Category) -> str:  # type: ignore[override]  # Feed passes the object
         return category.description or f"Side-by-side comparisons of {category.name.lower()}."
 
-    def link(self, category: Category) -> str:
+    def link(self, category: Category) -> str:  # type: ignore[override]  # Feed passes the object
         return absolute(category.get_absolute_url())
 
-    def feed_url(self, category: Category) -> str:
+    def feed_url(self, category: Category) -> str:  # type: ignore[override]  # Feed passes the object
         return absolute(reverse("comparisons:category_feed", kwargs={"slug": category.slug}))
 
-    def feed_guid(self, category: Category) -> str:
+    def feed_guid(self, category: Category) -> str:  # type: ignore[override]  # Feed passes the object
         return self.feed_url(category)
 
-    def items(self, category: Category) -> QuerySet[Comparison]:
+    def items(self, category: Category) -> QuerySet[Comparison]:  # type: ignore[override]  # as above
         return self.latest(
             Comparison.objects.published().curated().filter(tools__category=category).distinct()
         )

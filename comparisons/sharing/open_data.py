@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from comparisons.models import Comparison, PricingTier, Tool
-from comparisons.numbers import plain_decimal
+from compsite.numbers import plain_decimal
 from compsite.urls_absolute import absolute
 from reviews.models import Scorecard
 

@@ -22,9 +22,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from comparisons.models import Comparison, PricingTier, Tool
-from comparisons.numbers import plain_decimal
 from comparisons.sharing import SITE_NAME
 from comparisons.sharing.application_categories import application_category
+from compsite.numbers import plain_decimal
 from compsite.urls_absolute import absolute
 from reviews.models import Scorecard
 
@@ -63,7 +63,7 @@ def tool_json_ld(tool: Tool) -> dict:
     ``Tool.objects.with_profile()`` loads them.
     """
     url = absolute(tool.get_absolute_url())
-    data = {
+    data: dict[str, object] = {
         "@type": "SoftwareApplication",
         "@id": tool_id(tool),
         "name": tool.name,
@@ -147,8 +147,14 @@ def _publisher() -> dict:
 
 
 def _offer(tier: PricingTier) -> dict:
+    assert tier.price is not None  # only priced tiers are offers
     price = plain_decimal(tier.price)
-    offer = {"@type": "Offer", "name": tier.name, "price": price, "priceCurrency": "USD"}
+    offer: dict[str, object] = {
+        "@type": "Offer",
+        "name": tier.name,
+        "price": price,
+        "priceCurrency": "USD",
+    }
     if tier.unit:
         offer["priceSpecification"] = {
             "@type": "UnitPriceSpecification",

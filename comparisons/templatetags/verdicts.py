@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from comparisons import answer, numbers
-from comparisons.markdown import render_markdown
+from comparisons import answer
+from compsite import numbers
+from compsite.markdown import render_markdown
 
 register = template.Library()
 

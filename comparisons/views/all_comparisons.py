@@ -4,8 +4,8 @@ from django.views.decorators.http import require_safe
 
 from comparisons import cache_keys, listing
 from comparisons.models import Category, Comparison
-from comparisons.views.pagination import CARDS_PAGE_SIZE, page_of
 from compsite import http_cache
+from compsite.pagination import CARDS_PAGE_SIZE, page_of
 
 
 @require_safe

@@ -1,11 +1,13 @@
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from comparisons import cache_keys, listing
 from comparisons.models import Category, Comparison, RankedTool, Tool
-from comparisons.views.pagination import CARDS_PAGE_SIZE, page_of
 from compsite import http_cache
+from compsite.pagination import CARDS_PAGE_SIZE, page_of
 
 
 @require_safe
@@ -30,7 +32,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         count=Tool.objects.published().filter(category=category).count(),
     )
     comparisons = listing.curated(Comparison.objects.in_category(category))
-    context = {
+    context: dict[str, Any] = {
         "category": category,
         "ranking_page": ranking,
         "ranking": RankedTool.numbered(ranking, start=ranking.start_index()),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
@@ -18,6 +20,7 @@ from comparisons.voting import (
     vote_of,
 )
 from compsite import http_cache
+from compsite.htmx import HtmxHttpRequest
 from compsite.origin import same_origin_only
 from compsite.ratelimits import rate_limited
 
@@ -38,7 +41,7 @@ def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Tool.objects.with_profile(),
     )
     mine = "voted" in request.GET
-    context = {
+    context: dict[str, Any] = {
         "comparison": comparison,
         "related": comparison.related(),
         "preview": is_preview(stored, comparison),
@@ -84,7 +87,7 @@ def _ballot(slug: str) -> tuple[Comparison | None, Comparison]:
 
 @require_POST
 @same_origin_only
-def vote(request: HttpRequest, slug: str) -> HttpResponse:
+def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Cast or change a vote. htmx gets the vote block back; a plain form post gets a 303.
 
     A vote from a page loaded before its comparison changed address is sent on with a 308
@@ -98,7 +101,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponsePermanentRedirect(url, preserve_request=True)
 
 
-def _vote(request: HttpRequest, slug: str) -> HttpResponse:
+def _vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     reader = reader_for_vote(request)
     if rate_limited(request, group="vote", rate=settings.VOTE_RATE):
         message = "You're voting faster than we can count. Wait a minute and try again."
@@ -134,7 +137,7 @@ def _vote(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _refuse(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     ballot: tuple[Comparison | None, Comparison],
     reader: Reader,
     status: int,

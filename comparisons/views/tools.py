@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -5,8 +7,8 @@ from django.views.decorators.http import require_safe
 from comparisons import cache_keys, listing, tool_filters
 from comparisons.models import Comparison, Tool
 from comparisons.tool_filters import ToolFilters
-from comparisons.views.pagination import CARDS_PAGE_SIZE, page_of
 from compsite import http_cache
+from compsite.pagination import CARDS_PAGE_SIZE, page_of
 
 ALTERNATIVES = 6
 
@@ -19,7 +21,7 @@ def tool_list(request: HttpRequest) -> HttpResponse:
     tools = filters.apply(
         Tool.objects.published().select_related("category").prefetch_related("pricing_tiers")
     )
-    context = {
+    context: dict[str, Any] = {
         "page": page_of(request, tools),
         "filters": filters,
         "categories": listing.categories_with_tools(filters.category),

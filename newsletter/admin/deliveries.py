@@ -33,7 +33,7 @@ class DeliveryAdmin(LargeListMixin, ListInputMixin, admin.ModelAdmin):
         "queued_at",
         "sent_at",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain names: both types allow them
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -29,7 +29,7 @@ FAILED_SHOWN = 20
 # The email's HTML, framed by the preview page and by nothing else. It gets its own policy: its
 # CSS is inlined into style attributes (as mail clients need), it runs no script (sandboxed,
 # opaque origin) and its links open outside the frame.
-EMAIL_PREVIEW_CSP = {
+EMAIL_PREVIEW_CSP: dict[str, str | list[str]] = {
     "default-src": [CSP.NONE],
     "style-src": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "https:"],
@@ -130,7 +130,7 @@ def prepare_next(request: HttpRequest, model_admin) -> HttpResponse:
 @require_safe
 def preview(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
     edition = _edition(model_admin, request, edition_id, change=False)
-    to = request.user.email or "editor@example.com"
+    to = getattr(request.user, "email", "") or "editor@example.com"
     message = services.edition_sample_email(edition_id=edition.pk, to=to)
     context = {
         **model_admin.admin_site.each_context(request),
@@ -150,7 +150,7 @@ def preview(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
 @csp_override(EMAIL_PREVIEW_CSP)
 def preview_html(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
     edition = _edition(model_admin, request, edition_id, change=False)
-    to = request.user.email or "editor@example.com"
+    to = getattr(request.user, "email", "") or "editor@example.com"
     message = services.edition_sample_email(edition_id=edition.pk, to=to)
     html = message.alternatives[0].content
     # Links open in a new tab: the site's pages refuse to be framed.
@@ -166,7 +166,7 @@ def progress(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse
 
 
 def send_test_of(model_admin, request: HttpRequest, edition: Edition) -> None:
-    to = request.user.email
+    to = getattr(request.user, "email", "")
     if not to:
         model_admin.message_user(
             request, "Your account has no email address to send a test to.", messages.ERROR
@@ -207,6 +207,7 @@ def send(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
             )
             return _back(edition)
         audience = plan.audience
+        assert audience is not None  # set before the start is queued
         model_admin.log_change(request, edition, f"Started the send: {audience} recipients.")
         model_admin.message_user(
             request,

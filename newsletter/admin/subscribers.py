@@ -84,7 +84,7 @@ class SubscriberAdmin(LargeListMixin, ListInputMixin, admin.ModelAdmin):
         "confirmed_at",
         "unsubscribed_at",
     ]
-    readonly_fields = [field for field in fields if field != "interests"]
+    readonly_fields = [field for field in fields if field != "interests"]  # type: ignore[misc]  # plain names
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("interests")

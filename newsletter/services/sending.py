@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import (
     BigIntegerField,
     CharField,
@@ -121,9 +121,7 @@ def record_deliveries(edition_id: int, comparisons: list[Comparison]) -> int:
     )
     select, params = rows.query.get_compiler(connection=connection).as_sql()
     fields = ["edition", "subscriber", "status", "attempts", "error", "created_at"]
-    columns = ", ".join(
-        connection.ops.quote_name(Delivery._meta.get_field(name).column) for name in fields
-    )
+    columns = ", ".join(connection.ops.quote_name(_column(Delivery, name)) for name in fields)
     table = connection.ops.quote_name(Delivery._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) {select} ON CONFLICT DO NOTHING", params)
@@ -276,7 +274,7 @@ def _batch_recipients(
         .select_related("subscriber")
         .only("edition_id", "status", "subscriber__email")
     )
-    recipients = {
+    recipients: dict[int, tuple[Subscriber, set[int]]] = {
         delivery.pk: (delivery.subscriber, set())
         for delivery in deliveries
         if delivery.edition_id == edition_id and delivery.status == Delivery.Status.PENDING
@@ -517,3 +515,10 @@ def edition_retry_failed(*, edition_id: int) -> int:
         edition_dispatch(edition_id=edition_id, batches=pending_batches(waiting))
         edition_finish(edition_id=edition_id)
     return retried
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """The database column of one of ``model``'s concrete fields."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column, name
+    return field.column

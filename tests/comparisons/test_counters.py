@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comparisons import counters
 from comparisons.models import Category, Comparison, ComparisonEntry, DailyVotes, Tool
-from comparisons.numbers import percent
+from compsite.numbers import percent
 from reviews.models import Reviewer, Scorecard, Verdict
 from tests.catalogue import add_tools
 from tests.clients import CommittingClient

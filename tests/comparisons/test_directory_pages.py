@@ -85,16 +85,6 @@ def test_a_tool_page_shows_a_page_of_its_comparisons(client, crowded):
     assert len(last.select("#comparisons .comparison-card")) == 11
 
 
-def test_a_reviewer_page_shows_a_page_of_verdicts_newest_first(client, crowded):
-    page = soup_of(client.get("/reviewers/busy/"))
-    assert len(page.select(".history li")) == 20
-    assert "of 60 verdicts" in page.get_text()
-    third = soup_of(client.get("/reviewers/busy/", {"page": 3}))
-    assert len(third.select(".history li")) == 20
-    assert third.select_one('a[rel="prev"]')["href"] == "/reviewers/busy/?page=2#history"
-    assert "(page 3)" in third.title.get_text()
-
-
 @pytest.mark.parametrize("junk", ["0", "999", "abc", "-1", "1e9", "🙂", "\x00"])
 def test_any_page_number_gives_a_page_or_a_400(client, crowded, junk):
     # A NUL in any query string is refused before the view (compsite.middleware): 400.

@@ -218,16 +218,6 @@ def test_category_index_and_unknown_category(client, catalogue):
     assert client.get("/categories/nope/").status_code == 404
 
 
-def test_reviewer_page_shows_lens_question_bio_ship_rate_and_history(client, catalogue):
-    soup = soup_of(client.get("/reviewers/"))
-    first = soup.select_one(".reviewer-card h2 a")["href"]
-    page = soup_of(client.get(first))
-    assert page.select_one(".question").get_text().strip("“”")
-    assert "Ship rate:" in page.get_text()
-    assert len(page.select(".history li")) == Tool.objects.count()  # fewer than a page
-    assert page.select_one(".history a")["href"].startswith("/tools/")
-
-
 def test_index_pages_paginate(client):
     category = CategoryFactory()
     for index in range(30):

@@ -1,7 +1,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from comparisons.markdown import render_markdown, render_markdown_uncached
+from compsite.markdown import render_markdown, render_markdown_uncached
 
 
 def test_renders_basic_markdown():

@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 
 from comparisons.models import Tool
-from comparisons.numbers import format_amount, percent
+from compsite.numbers import format_amount, percent
 from reviews.models import Verdict
-from tests.factories import PricingTierFactory, ReviewerFactory, ScorecardFactory, ToolFactory
+from tests.factories import PricingTierFactory, ScorecardFactory, ToolFactory
 
 
 @pytest.mark.parametrize(
@@ -79,16 +79,6 @@ def test_entry_is_the_cheapest_tier(tiers, entry):
             tool=tool, name=name, price=None if price is None else Decimal(price), unit=unit
         )
     assert Tool.objects.prefetch_related("pricing_tiers").get(pk=tool.pk).entry_price == entry
-
-
-@pytest.mark.django_db
-def test_reviewer_ship_rate():
-    from reviews.models import Reviewer
-
-    reviewer = ReviewerFactory()
-    for verdict in [Verdict.SHIP, Verdict.SKIP, Verdict.SKIP]:
-        ScorecardFactory(reviewer=reviewer, verdict=verdict)
-    assert Reviewer.objects.get(pk=reviewer.pk).ship_rate == 33
 
 
 def test_monogram():

@@ -11,7 +11,7 @@ from tests.conftest import BROWSER_HEADERS
 from tests.factories import ToolFactory, make_comparison
 from tests.services import private_redis
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.processes]
 
 
 def redis_cache(url: str) -> dict:

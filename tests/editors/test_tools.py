@@ -4,8 +4,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.admin.models import LogEntry
 
-from comparisons.markdown import render_markdown
 from comparisons.models import Tool
+from compsite.markdown import render_markdown
 from reviews.models import Scorecard
 from tests.editors.forms import form_fields
 from tests.factories import CategoryFactory, ReviewerFactory, ScorecardFactory, ToolFactory
@@ -134,14 +134,3 @@ def test_the_live_preview_leaves_the_sites_markdown_cache_alone(editor_client):
 def test_every_markdown_field_has_a_preview(editor_client, path, field):
     soup = BeautifulSoup(editor_client.get(path).content, "html.parser")
     assert soup.find(id=f"id_{field}-preview") is not None
-
-
-def test_reviewers_list_their_lens_and_ship_rate(editor_client):
-    reviewer = ReviewerFactory(name="Bea", lens="skeptic")
-    ScorecardFactory(reviewer=reviewer, verdict="ship")
-    ScorecardFactory(reviewer=reviewer, verdict="skip")
-    ScorecardFactory(reviewer=reviewer, verdict="skip")
-    soup = BeautifulSoup(editor_client.get("/admin/reviews/reviewer/").content, "html.parser")
-    row = soup.select_one("#result_list tbody tr")
-    assert row.select_one(".field-lens").text == "The skeptic: competitors and failure modes"
-    assert row.select_one(".field-ship_rate_display").text == "33% of 3"

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from comparisons.models import Comparison, ComparisonEntry, Vote
 from newsletter.models import Subscriber
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 FUZZ = settings(
     max_examples=60,

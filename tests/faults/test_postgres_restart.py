@@ -4,12 +4,9 @@ The test runs its own Postgres cluster (initdb as the postgres user, a free port
 folder), so stopping it disturbs nothing else on the machine.
 """
 
-import glob
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -17,56 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.services import free_port
+from tests.services import PrivateCluster, free_port
+
+pytestmark = pytest.mark.processes
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = (
-    Path(sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1])
-    if glob.glob("/usr/lib/postgresql/*/bin")
-    else None
-)
-
-
-def as_postgres(*command: str) -> None:
-    prefix = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
-    subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=120)
-
-
-class PrivateCluster:
-    def __init__(self) -> None:
-        assert BIN is not None, "the PostgreSQL server binaries are needed for this test"
-        self.port = free_port()
-        self.root = Path(tempfile.mkdtemp(prefix="pgfault-"))
-        self.data = self.root / "data"
-        self.sockets = self.root / "sockets"
-        self.sockets.mkdir()
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres")
-            shutil.chown(self.sockets, "postgres")
-        as_postgres(str(BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres")
-
-    @property
-    def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/faults"
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1"
-        # -l: the server's output goes to a file, so nothing holds our pipes open.
-        log = str(self.root / "server.log")
-        as_postgres(
-            str(BIN / "pg_ctl"), "-D", str(self.data), "-l", log, "-o", options, "-w", "start"
-        )
-
-    def stop(self) -> None:
-        as_postgres(str(BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
-
-    def remove(self) -> None:
-        subprocess.run(
-            [*(["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []),
-             str(BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-            capture_output=True,
-        )  # fmt: skip
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -80,19 +32,10 @@ def fetch(url: str) -> tuple[int, str]:
 
 @pytest.fixture
 def cluster():
-    cluster = PrivateCluster()
+    cluster = PrivateCluster(database="faults")
     try:
         cluster.start()
-        as_postgres(
-            str(BIN / "createdb"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(cluster.port),
-            "-U",
-            "postgres",
-            "faults",
-        )
+        cluster.create_database()
         yield cluster
     finally:
         cluster.remove()

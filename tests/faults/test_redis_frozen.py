@@ -17,6 +17,8 @@ import redis
 
 from tests.services import Site, gunicorn_site, own_database, private_redis
 
+pytestmark = pytest.mark.processes
+
 SLUG = "smolvlm2-vs-smolvlm2-2b"
 DEADLINE = 5.0  # seconds; the promise is 2
 

@@ -16,7 +16,7 @@ from newsletter import services
 from newsletter.models import Subscriber
 from tests.services import PrivateRedis, fresh_broker_connections
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
 PAGES = [
     "/",

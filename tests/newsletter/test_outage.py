@@ -19,7 +19,7 @@ from newsletter.models import Subscriber
 from tests.newsletter.smtp_sink import free_port
 from tests.newsletter.workers import ROOT, database_url
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
 SIGN_UP_DURING_OUTAGE = """
 import django

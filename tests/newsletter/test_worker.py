@@ -21,7 +21,7 @@ from tests.newsletter.factories import SubscriberFactory
 from tests.newsletter.smtp_sink import start_sink
 from tests.newsletter.workers import Worker, purge_broker, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
 EDITION_SUBJECT = "Weekly AI Tool Verdicts:"
 

@@ -184,3 +184,9 @@ def test_a_password_in_a_bad_url_is_not_echoed():
     )
     assert result.returncode != 0
     assert "hunter2" not in result.stderr
+
+
+def test_an_ipv6_site_url_is_allowed_as_browsers_send_its_host():
+    config = probe({"DEBUG": "1", "SITE_URL": "http://[::2]:8000"})
+    assert "[::2]" in config["allowed_hosts"]
+    assert config["csrf_origins"] == ["http://[::2]:8000"]

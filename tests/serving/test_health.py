@@ -25,6 +25,7 @@ def test_health_is_never_cached(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.processes
 def test_cache_down(client, settings):
     with private_redis() as redis:
         settings.CACHES = {

@@ -34,6 +34,8 @@ from tests.services import (
     varnish,
 )
 
+pytestmark = pytest.mark.processes
+
 SLUG = "smolvlm2-vs-smolvlm2-2b"
 EDITOR, PASSWORD = "editor@example.com", "the-right-passphrase-472"
 # gunicorn reached from the proxy's address, as the TLS proxy reaches it.

@@ -22,6 +22,8 @@ from compsite.celery import app as celery_app
 from newsletter.services import queue
 from tests.services import ROOT, fresh_broker_connections, private_redis
 
+pytestmark = pytest.mark.processes
+
 DEADLINE = 5.0  # seconds
 
 

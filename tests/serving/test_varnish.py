@@ -13,7 +13,7 @@ import pytest
 
 from tests.services import Browser, free_port, gunicorn_site, own_database, varnish
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
 COMPARISON = "/compare/smolvlm2-vs-smolvlm2-2b/"  # a curated comparison of the demo content
 HTTPS = {"X-Forwarded-Proto": "https"}  # as Caddy forwards every request

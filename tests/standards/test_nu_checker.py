@@ -13,7 +13,7 @@ from tests.crawl import crawl, html_pages
 from tests.newsletter.factories import make_edition
 from tests.standards.nu_checker import as_document, nu_errors
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.processes]
 
 HTMX = {"hx-request": "true"}
 # Pages no link leads to, each a type of its own.

@@ -3,8 +3,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from comparisons import cache_keys
-from comparisons.views.pagination import page_of
 from compsite import http_cache
+from compsite.pagination import page_of
 from reviews.models import Reviewer, Scorecard
 
 HISTORY_PAGE_SIZE = 20  # verdicts carry their quotes: a shorter page than an index's
