@@ -182,6 +182,10 @@ class Tool(models.Model):
         # Postgres has more indexes on this table than these declare: search's, and the one that
         # counts a category's published tools. See migration 0005.
         indexes = [
+            # Created on PostgreSQL only (migration 0006: SQLite takes no NULLS LAST in an index).
+            # So on SQLite no migration may rebuild this table (a database-side AlterField
+            # would, with this index): alter Tool's fields in the state only where the database
+            # is unchanged, as 0008 does.
             # A category's ranking and a tool's alternatives (ToolQuerySet.by_panel), read in
             # order with unpublished tools (few) filtered out on the way. Not is_published as a
             # second column: with it, this index would be a way to read every published tool,
