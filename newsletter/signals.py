@@ -3,6 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 
 from compsite import purge
+from compsite.http_cache import MISSING_KEY
 
 EDITIONS = "editions"
 
@@ -11,7 +12,7 @@ def edition_changed(sender, instance, **kwargs) -> None:
     from newsletter.models import Edition
 
     edition_id = instance.pk if isinstance(instance, Edition) else instance.edition_id
-    purge.after_commit({f"edition-{edition_id}", EDITIONS, "missing"})
+    purge.after_commit({f"edition-{edition_id}", EDITIONS, MISSING_KEY})
 
 
 def connect() -> None:

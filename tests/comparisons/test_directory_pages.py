@@ -2,18 +2,13 @@
 tool's comparisons, a reviewer's verdicts; the home page shows the biggest categories."""
 
 import pytest
-from bs4 import BeautifulSoup
 
 from comparisons.models import Category, Tool
 from tests.catalogue import add_tools
 from tests.factories import CategoryFactory, ReviewerFactory, ToolFactory
+from tests.html import soup_of
 
 pytestmark = pytest.mark.django_db
-
-
-def soup_of(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 import time_machine
-from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -22,13 +21,9 @@ from tests.factories import (
     ToolFactory,
     make_comparison,
 )
+from tests.html import soup_of
 
 pytestmark = pytest.mark.django_db
-
-
-def soup_of(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def reader() -> Client:

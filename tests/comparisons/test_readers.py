@@ -22,13 +22,9 @@ from tests.factories import (
     ToolFactory,
     make_comparison,
 )
+from tests.html import soup_of
 
 pytestmark = pytest.mark.django_db
-
-
-def soup_of(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def vote(slug: str, tool: str) -> None:

@@ -1,20 +1,15 @@
 """The reviewer panel: a reviewer's ship rate, the panel's index and a reviewer's page."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.management import call_command
 
 from comparisons.models import Tool
 from reviews.models import Reviewer, Verdict
 from tests.catalogue import add_tools
 from tests.factories import CategoryFactory, ReviewerFactory, ScorecardFactory
+from tests.html import soup_of
 
 pytestmark = pytest.mark.django_db
-
-
-def soup_of(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
 
 
 @pytest.fixture
