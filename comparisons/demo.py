@@ -34,6 +34,7 @@ def demo_seed() -> dict[str, int]:
                 "question": row["question"],
                 "bio": row["bio"],
                 "position": row["order"],
+                "is_persona": True,
             },
         )[0]
         for row in demo_content.REVIEWERS

@@ -9,13 +9,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from comparisons import demo_content, vote_marks
+from comparisons import vote_marks
 from comparisons.voting import READER_COOKIE, READER_COOKIE_AGE
 from compsite import http_cache
 from compsite.urls_absolute import absolute
 from reviews.models import Reviewer
-
-DEMO_REVIEWERS = {row["slug"] for row in demo_content.REVIEWERS}
 
 # When the text of each page last changed in substance: shown on the page and given as its
 # sitemap lastmod. Change it with the text.
@@ -29,8 +27,8 @@ def about(request: HttpRequest) -> HttpResponse:
     panel = list(Reviewer.objects.all())
     context = {
         "panel": panel,
-        # The seeded reviewers are invented personas; say so wherever they still sit on the panel.
-        "demo_panel": any(reviewer.slug in DEMO_REVIEWERS for reviewer in panel),
+        # Invented reviewers (the demo panel) are disclosed wherever they still sit on the panel.
+        "demo_panel": any(reviewer.is_persona for reviewer in panel),
         "revised": ABOUT_REVISED,
     }
     return render(request, "site/about.html", context)

@@ -8,8 +8,8 @@ from reviews.models import Reviewer, Scorecard
 @admin.register(Reviewer)
 class ReviewerAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     markdown_fields = ("bio",)
-    list_display = ["name", "lens", "question", "ship_rate_display", "position"]
-    list_filter = ["lens"]
+    list_display = ["name", "lens", "question", "ship_rate_display", "position", "is_persona"]
+    list_filter = ["lens", "is_persona"]
     search_fields = ["name", "question", "bio"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -36,6 +36,12 @@ class Reviewer(models.Model):
     )
     bio = models.TextField(blank=True, help_text="Markdown.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the panel.")
+    is_persona = models.BooleanField(
+        "invented persona",
+        default=False,
+        help_text="An illustrative reviewer, not a real person (the demo panel). "
+        "The about page says so while one sits on the panel.",
+    )
     # Kept on write, as a tool's are (comparisons/counters.py): recounted whenever one of the
     # reviewer's scorecards is saved or deleted, so no page counts a reviewer's 50,000 verdicts.
     ship_count = models.PositiveIntegerField(default=0, editable=False)

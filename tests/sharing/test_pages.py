@@ -1,8 +1,14 @@
 """/about/ and /privacy/, linked from every page's footer."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
+
+from reviews.models import Reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +47,32 @@ def test_about_explains_the_panel_the_lenses_and_every_number(client, content):
 def test_about_says_the_demo_panel_is_illustrative(client):
     call_command("seed_demo", verbosity=0)
     assert "illustrative personas, not real people" in text_of(client, "/about/")
+
+
+def test_the_disclosure_follows_the_reviewers_flag_not_their_names(client):
+    # The model says who is invented; a real reviewer who happens to share a demo slug is not.
+    call_command("seed_demo", verbosity=0)
+    Reviewer.objects.update(is_persona=False)
+    assert "illustrative personas" not in text_of(client, "/about/")
+    Reviewer.objects.filter(slug="ines-okafor").update(is_persona=True)
+    assert "illustrative personas" in text_of(client, "/about/")
+
+
+@pytest.mark.django_db(False)
+def test_web_processes_do_not_load_the_demo_content():
+    # The demo catalogue is for seed_demo only: a web process, with every view imported through
+    # the URLconf and its middleware built, never imports it.
+    script = (
+        "import sys; from compsite.wsgi import application;"
+        "from django.urls import get_resolver; get_resolver().url_patterns;"
+        "application.load_middleware();"
+        "print(sorted(m for m in sys.modules if m.startswith('comparisons.demo')))"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "compsite.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_privacy_says_what_is_stored_and_how_to_leave(client, settings):
