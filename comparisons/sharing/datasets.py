@@ -9,7 +9,6 @@ comparison's line names its tools by slug, to be joined with the tools download.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +20,7 @@ from django.db.models import Max, QuerySet
 from comparisons.models import Comparison, Tool, Vote
 from comparisons.models.comparisons import ComparisonQuerySet
 from comparisons.sharing.open_data import tool_record
+from compsite.csv_cells import csv_line, line_writer
 from compsite.urls_absolute import absolute
 from reviews.models import Scorecard
 
@@ -208,18 +208,11 @@ def json_lines(dataset: Dataset) -> Iterator[str]:
         yield json.dumps(dataset.record(row), cls=DjangoJSONEncoder, ensure_ascii=False) + "\n"
 
 
-class _Line:
-    """What ``csv.writer`` writes to: hands back each line instead of keeping it."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
 def csv_lines(dataset: Dataset) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    yield writer.writerow(dataset.csv_columns)
+    """The CSV download. Text a spreadsheet would run as a formula (a description opening with a
+    Markdown list's ``-``, say) starts with an apostrophe; the JSON Lines keep the exact text."""
+    writer = line_writer()
+    yield csv_line(writer, dataset.csv_columns)
     for row in dataset.rows():
         for values in dataset.csv_rows(row):
-            yield writer.writerow(
-                [value.isoformat() if hasattr(value, "isoformat") else value for value in values]
-            )
+            yield csv_line(writer, values)

@@ -329,3 +329,16 @@ def test_a_head_of_a_download_reads_no_rows(client, content, django_assert_num_q
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Last-Modified"]
     assert response["Content-Disposition"] == 'attachment; filename="ai-tool-verdicts-tools.csv"'
+
+
+def test_the_csv_download_defuses_formulas_and_the_json_lines_keep_the_text(client, content):
+    tagline = '=HYPERLINK("https://evil.example","click")'
+    Tool.objects.filter(slug="smolvlm2").update(tagline=tagline, vendor="-Lab")
+    _, body = download(client, "/data/tools.csv")
+    row = next(row for row in csv.DictReader(io.StringIO(body)) if row["slug"] == "smolvlm2")
+    assert row["tagline"] == f"'{tagline}"
+    assert row["vendor"] == "'-Lab"
+    assert row["panel_ship_percent"] == "50"  # numbers are not text: left alone
+    _, body = download(client, "/data/tools.jsonl")
+    record = next(json.loads(line) for line in body.splitlines() if '"smolvlm2"' in line)
+    assert record["tagline"] == tagline
