@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
@@ -20,8 +21,10 @@ from django.core.cache import cache as django_cache
 from PIL import Image, ImageDraw, ImageFont
 
 from comparisons.models import Comparison
+from comparisons.models.comparisons import Standing
 from comparisons.sharing import SITE_NAME
 from comparisons.templatetags.verdicts import as_percent
+from compsite import numbers
 from compsite.urls_absolute import site_host
 from compsite.validators import LINE_BREAKING
 
@@ -29,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
 # Bump when the drawing below changes, so images of the old design stop being served.
-DESIGN_VERSION = 1
+DESIGN_VERSION = 2
 CACHE_SECONDS = 60 * 60 * 24 * 7
 
 # DejaVu Sans, shipped in static/fonts: unlike Pillow's bundled default font it has accented
@@ -93,6 +96,39 @@ def _cache_set(key: str, png: bytes) -> None:
         logger.warning("share image cache unavailable; not kept", exc_info=True)
 
 
+@dataclass(frozen=True)
+class CardFigures:
+    panel_label: str  # "Panel ship · 3 of 4"
+    panel: str  # "75%", or "—" before any scorecard
+    panel_lit: bool
+    community: str  # "62%", the count below the minimum sample ("2 votes"), or "—"
+    community_lit: bool
+
+
+def card_figures(standing: Standing) -> CardFigures:
+    """What a tool's column on the image says: the page's own numbers (compsite/numbers.py), so
+    a shared card never shows "100%" for one vote nor a bare tie of percents."""
+    tool = standing.tool
+    panel = tool.panel_ship_percent
+    if tool.scorecard_count:
+        label = f"Panel ship · {tool.ship_count} of {tool.scorecard_count}"
+    else:
+        label = f"Panel ship · {numbers.NOT_REVIEWED.lower()}"
+    if not standing.total:
+        community = "—"
+    elif standing.shown_percent is None:
+        community = numbers.vote_count(standing.votes)
+    else:
+        community = as_percent(standing.shown_percent)
+    return CardFigures(
+        panel_label=label,
+        panel=as_percent(panel),
+        panel_lit=bool(panel),
+        community=community,
+        community_lit=bool(standing.votes),
+    )
+
+
 def draw_comparison(comparison: Comparison) -> bytes:
     """Each tool's name, Panel ship % and Community % side by side, under the comparison's title.
 
@@ -124,13 +160,18 @@ def draw_comparison(comparison: Comparison) -> bytes:
         )
         x = left + padding
         draw.text((x, top + 22), _ellipsized(name, name_font, inner), TEXT, name_font)
-        panel = standing.tool.panel_ship_percent
-        draw.text((x, top + 84), "Panel ship", MUTED, label_font)
-        draw.text((x, top + 110), as_percent(panel), SHIP if panel else MUTED, number_font)
-        draw.text((x, top + 180), "Community", MUTED, label_font)
-        community = standing.percent
+        figures = card_figures(standing)
         draw.text(
-            (x, top + 206), as_percent(community), ACCENT if community else MUTED, number_font
+            (x, top + 84), _ellipsized(figures.panel_label, label_font, inner), MUTED, label_font
+        )
+        draw.text((x, top + 110), figures.panel, SHIP if figures.panel_lit else MUTED, number_font)
+        draw.text((x, top + 180), "Community", MUTED, label_font)
+        community_font = _fitting_font(draw, [figures.community], inner, sizes=range(50, 23, -2))
+        draw.text(
+            (x, top + 206),
+            figures.community,
+            ACCENT if figures.community_lit else MUTED,
+            community_font,
         )
 
     total = comparison.vote_total

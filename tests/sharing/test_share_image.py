@@ -7,7 +7,8 @@ from django.test import Client
 from PIL import Image
 
 from comparisons.models import Comparison, Tool
-from reviews.models import Verdict
+from comparisons.sharing.image import card_figures
+from reviews.models import Scorecard, Verdict
 from tests.factories import ScorecardFactory
 from tests.services import free_port
 from tests.sharing.conftest import vote
@@ -145,3 +146,33 @@ def test_the_share_image_is_drawn_whatever_text_is_stored(client, content, name)
     response = fetch(client, content.comparison)
     assert response.status_code == 200
     assert Image.open(BytesIO(response.content)).size == (1200, 630)
+
+
+def figures_of(comparison: Comparison) -> dict[str, tuple[str, str, str]]:
+    drawn = Comparison.objects.with_cards().get(pk=comparison.pk)
+    return {
+        standing.tool.slug: (figures.panel_label, figures.panel, figures.community)
+        for standing in drawn.standings
+        for figures in [card_figures(standing)]
+    }
+
+
+def test_the_image_shows_the_pages_numbers_fraction_and_minimum_sample(content):
+    assert figures_of(content.comparison) == {
+        "smolvlm2-2b": ("Panel ship · 2 of 2", "100%", "—"),
+        "smolvlm2": ("Panel ship · 1 of 2", "50%", "—"),
+    }
+    vote(content.comparison, content.big)
+    # One vote is not "100%": below five votes the image says the count, as the page does.
+    assert figures_of(content.comparison)["smolvlm2-2b"][2] == "1 vote"
+    assert figures_of(content.comparison)["smolvlm2"][2] == "0 votes"
+    for _ in range(3):
+        vote(content.comparison, content.big)
+    vote(content.comparison, content.small)
+    figures = figures_of(content.comparison)
+    assert (figures["smolvlm2-2b"][2], figures["smolvlm2"][2]) == ("80%", "20%")
+
+
+def test_a_tool_without_scorecards_is_not_reviewed_yet_on_the_image(content):
+    Scorecard.objects.filter(tool=content.small).delete()
+    assert figures_of(content.comparison)["smolvlm2"][:2] == ("Panel ship · not reviewed yet", "—")
