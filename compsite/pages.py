@@ -13,6 +13,7 @@ from comparisons import demo_content, vote_marks
 from comparisons.voting import READER_COOKIE, READER_COOKIE_AGE
 from compsite import http_cache
 from compsite.urls_absolute import absolute
+from newsletter.services.subscriptions import UNCONFIRMED_KEPT_FOR
 from reviews.models import Reviewer
 
 DEMO_REVIEWERS = {row["slug"] for row in demo_content.REVIEWERS}
@@ -20,7 +21,7 @@ DEMO_REVIEWERS = {row["slug"] for row in demo_content.REVIEWERS}
 # When the text of each page last changed in substance: shown on the page and given as its
 # sitemap lastmod. Change it with the text.
 ABOUT_REVISED = datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC)
-PRIVACY_REVISED = datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC)
+PRIVACY_REVISED = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
 
 
 @require_safe
@@ -45,6 +46,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "reader_cookie_days": READER_COOKIE_AGE // (60 * 60 * 24),
         "vote_rate": settings.VOTE_RATE,
         "contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        "unconfirmed_days": UNCONFIRMED_KEPT_FOR.days,
         "revised": PRIVACY_REVISED,
     }
     return render(request, "site/privacy.html", context)
