@@ -1,4 +1,4 @@
-"""Every email's HTML is a layout Outlook for Windows renders (docs/how-it-works.md).
+"""Every email's HTML is a layout Outlook for Windows renders (docs/product.md, "Email layout").
 
 Outlook lays mail out with Word, which ignores ``max-width``, centring margins and padding on a
 ``div`` (caniemail). So the frame is tables: a full-width one, a centred table 600 px wide by its
