@@ -148,7 +148,7 @@ class EditionAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "next_send": services.edition_next_send_time(),
+            "upcoming": services.edition_next_send(),
             "can_prepare": self.has_add_permission(request),
         }
         response = super().changelist_view(request, extra_context)

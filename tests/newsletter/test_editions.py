@@ -206,6 +206,53 @@ def test_command_draft_only_creates_the_next_scheduled_edition(settings):
     assert not Delivery.objects.exists()
 
 
+def test_command_draft_only_never_calls_a_sent_edition_the_draft(settings, eager, mailoutbox):
+    """Monday's edition, sent early on the Thursday before: the next draft is the week after's."""
+    settings.NEWSLETTER_SCHEDULE = "0 8 * * 1"
+    SubscriberFactory()
+    thursday = datetime.datetime(2025, 11, 27, 12, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(thursday, tick=False):
+        comparison()
+        call_command("send_weekly_edition", "--draft-only", stdout=io.StringIO())
+        early = Edition.objects.get()
+        services.edition_send_now(edition_id=early.pk)
+        early.refresh_from_db()
+        assert early.status == Edition.Status.SENT
+        out = io.StringIO()
+        call_command("send_weekly_edition", "--draft-only", stdout=out)
+    text = out.getvalue()
+    assert "Created the draft for the week of 8 December 2025 (0 comparisons)." in text
+    assert (
+        "Next: the edition for the week of 8 December 2025 goes out by itself on "
+        "Monday 8 December 2025 at 08:00 UTC." in text
+    )
+    assert "1 December" not in text
+    assert Edition.objects.get(week=datetime.date(2025, 12, 8)).status == Edition.Status.DRAFT
+    assert len(mailoutbox) == 1
+
+
+def test_command_says_what_goes_out_next_after_a_send(settings, eager, mailoutbox):
+    settings.NEWSLETTER_SCHEDULE = "0 8 * * 1"
+    SubscriberFactory()
+    with time_machine.travel(
+        datetime.datetime(2025, 11, 25, 12, 0, tzinfo=datetime.UTC), tick=False
+    ):
+        comparison()
+        out = io.StringIO()
+        call_command("send_weekly_edition", stdout=out)
+        again = io.StringIO()
+        call_command("send_weekly_edition", stdout=again)
+    # Tuesday 25 November: this week's edition went out; next Monday's is the next.
+    next_line = (
+        "Next: the edition for the week of 1 December 2025 goes out by itself on "
+        "Monday 1 December 2025 at 08:00 UTC."
+    )
+    assert next_line in out.getvalue()
+    assert "is not sent because it has already been sent" in again.getvalue()
+    assert next_line in again.getvalue()
+    assert len(mailoutbox) == 1
+
+
 # --- Pages ----------------------------------------------------------------------------------
 
 
