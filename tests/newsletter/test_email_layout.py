@@ -79,6 +79,7 @@ def confirm_message(subscriber: Subscriber):
 def welcome_message(subscriber: Subscriber):
     return emails.welcome_email(subscriber), [
         f"{SITE}{subscriber.interests_url()}",
+        f"{SITE}{subscriber.unsubscribe_url()}",
         f"{SITE}/newsletter/",
     ]
 
