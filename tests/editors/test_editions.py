@@ -71,6 +71,7 @@ def test_a_draft_whose_week_has_passed_says_it_does_not_go_out_by_itself(
         editor_client.force_login(editor)
         soup = BeautifulSoup(editor_client.get(page_of(edition)).content, "html.parser")
     panel = " ".join(soup.select_one(".edition-workflow").text.split())
+    assert soup.select_one("#edition-workflow-title").text == "Draft: not scheduled"
     assert "Does not go out by itself: no scheduled send is left in its week" in panel
     assert "Send now would send it to about 3 subscribers." in panel
     assert "Goes out by itself" not in panel
