@@ -298,3 +298,26 @@ def test_link_pages_query_counts_are_pinned(client, django_assert_num_queries):
         client.get(subscriber.interests_url())
     with django_assert_num_queries(1):
         bare_client().post(subscriber.unsubscribe_url())
+
+
+def test_the_welcome_that_arrives_over_smtp_carries_a_working_unsubscribe_link(
+    client, eager, sink, settings, django_capture_on_commit_callbacks
+):
+    """Confirm, receive the welcome at a real SMTP server, follow its unsubscribe link."""
+    settings.SITE_URL = "http://testserver"
+    subscriber = pending(email="welcomed@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(subscriber.confirm_url())
+    [(address, welcome)] = sink.messages("Welcome")
+    assert address == "welcomed@example.com"
+    text = welcome.get_body(("plain",)).get_content()
+    html = BeautifulSoup(welcome.get_body(("html",)).get_content(), "html.parser")
+    link = html.find("a", string="Unsubscribe")["href"]
+    assert f"Changed your mind? Unsubscribe here, with one click on the page it opens:\n{link}" in (
+        text.replace("\r\n", "\n")
+    )
+    path = link.removeprefix("http://testserver")
+    assert client.get(path).status_code == 200
+    assert client.post(path).status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
