@@ -363,3 +363,41 @@ def test_mail_tasks_survive_a_worker_crash_and_fit_the_visibility_timeout():
     # A retry waits at most ten minutes in the worker, then runs for at most its time limit.
     assert send_batch.time_limit + 600 < visibility
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+
+
+def test_the_next_send_skips_every_week_whose_edition_went_out_and_names_a_held_one(settings):
+    settings.NEWSLETTER_SCHEDULE = "0 8 * * 1"
+    friday = datetime.datetime(2025, 11, 28, 12, 0, tzinfo=datetime.UTC)
+    # The next two Mondays' editions went out early; the third is held.
+    for week, status in [
+        (datetime.date(2025, 12, 1), Edition.Status.SENT),
+        (datetime.date(2025, 12, 8), Edition.Status.SENDING),
+        (datetime.date(2025, 12, 15), Edition.Status.HELD),
+    ]:
+        make_edition(week=week, status=status)
+    upcoming = services.edition_next_send(now=friday)
+    assert upcoming.at == datetime.datetime(2025, 12, 15, 8, 0, tzinfo=datetime.UTC)
+    assert upcoming.held and upcoming.edition.week == datetime.date(2025, 12, 15)
+    assert services.edition_next_send_words(upcoming) == (
+        "Next: the edition for the week of 15 December 2025 is held, so nothing goes out on "
+        "Monday 15 December 2025 at 08:00 UTC unless it is released."
+    )
+    with time_machine.travel(friday, tick=False):
+        edition, created = services.edition_prepare_next()
+    assert not created and edition.status == Edition.Status.HELD
+
+
+def test_a_draft_is_sent_by_itself_only_by_a_run_inside_its_own_week(settings):
+    settings.NEWSLETTER_SCHEDULE = "0 8 * * 1,4"  # Mondays and Thursdays
+    draft = make_edition(week=datetime.date(2025, 12, 1))
+    tuesday = datetime.datetime(2025, 12, 2, 12, 0, tzinfo=datetime.UTC)
+    # Its Monday has passed; Thursday's run is still in its week.
+    assert services.edition_send_time(edition=draft, now=tuesday) == datetime.datetime(
+        2025, 12, 4, 8, 0, tzinfo=datetime.UTC
+    )
+    friday = datetime.datetime(2025, 12, 5, 12, 0, tzinfo=datetime.UTC)
+    assert services.edition_send_time(edition=draft, now=friday) is None
+    earlier = datetime.datetime(2025, 11, 20, 12, 0, tzinfo=datetime.UTC)
+    assert services.edition_send_time(edition=draft, now=earlier) == datetime.datetime(
+        2025, 12, 1, 8, 0, tzinfo=datetime.UTC
+    )
