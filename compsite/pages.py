@@ -13,12 +13,13 @@ from comparisons import vote_marks
 from comparisons.voting import READER_COOKIE, READER_COOKIE_AGE
 from compsite import http_cache
 from compsite.urls_absolute import absolute
+from newsletter.services.subscriptions import UNCONFIRMED_KEPT_FOR
 from reviews.models import Reviewer
 
 # When the text of each page last changed in substance: shown on the page and given as its
 # sitemap lastmod. Change it with the text.
 ABOUT_REVISED = datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC)
-PRIVACY_REVISED = datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC)
+PRIVACY_REVISED = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
 
 
 @require_safe
@@ -43,6 +44,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "reader_cookie_days": READER_COOKIE_AGE // (60 * 60 * 24),
         "vote_rate": settings.VOTE_RATE,
         "contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        "unconfirmed_days": UNCONFIRMED_KEPT_FOR.days,
         "revised": PRIVACY_REVISED,
     }
     return render(request, "site/privacy.html", context)

@@ -17,13 +17,16 @@ from urllib.parse import urlsplit
 import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from comparisons import answer
 from comparisons.models import Comparison
 from compsite.urls_absolute import absolute
 from newsletter import deliverability
 from newsletter.models import BRAND, Edition, Subscriber
+from reviews.models import Scorecard
 
 # Styles come from the template's own <style> block; nothing is fetched from the network.
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
@@ -101,6 +104,7 @@ def welcome_email(subscriber: Subscriber) -> EmailMultiAlternatives:
         to=subscriber.email,
         context={
             "interests_url": absolute(subscriber.interests_url()),
+            "unsubscribe_url": absolute(subscriber.unsubscribe_url()),
             "newsletter_url": absolute(reverse("newsletter:index")),
         },
     )
@@ -109,6 +113,32 @@ def welcome_email(subscriber: Subscriber) -> EmailMultiAlternatives:
 def _link(name: str, token: str) -> str:
     """An absolute signed link, as ``Subscriber.unsubscribe_url`` and ``interests_url`` make it."""
     return absolute(reverse(f"newsletter:{name}", kwargs={"token": token}))
+
+
+def copy_lead(edition: Edition, comparisons: list[Comparison]) -> str:
+    """What a copy holding only some of the edition's comparisons opens with, instead of the
+    editor's intro: the intro is written for the whole edition and may talk about a comparison
+    this subscriber filtered out. Empty for a copy with every comparison (it gets the intro)."""
+    if len(comparisons) >= len(edition.ordered_comparisons):
+        return ""
+    titles = answer.names([comparison.title for comparison in comparisons])
+    return f"In the categories you chose this week: {titles}."
+
+
+def _with_scorecards(comparisons: list[Comparison]) -> None:
+    """Each tool's scorecards and their reviewers, for the panel's sentence on a comparison no
+    editor has given a verdict (``answer.panel_summary``); one query for all of them. Copies of
+    one edition share the comparisons, so only the first copy queries."""
+    tools = [
+        tool
+        for comparison in comparisons
+        if not (comparison.is_curated and comparison.verdict)
+        for tool in comparison.ordered_tools
+    ]
+    scorecards = Scorecard.objects.select_related("reviewer").order_by(
+        "reviewer__position", "reviewer__name"
+    )
+    prefetch_related_objects(tools, Prefetch("scorecards", queryset=scorecards))
 
 
 def _edition(
@@ -121,6 +151,7 @@ def _edition(
     has_interests: bool,
 ) -> NewsletterEmail:
     unsubscribe_url = _link("unsubscribe", unsubscribe_token)
+    _with_scorecards(comparisons)
     items = [
         {"comparison": comparison, "url": absolute(comparison.get_absolute_url())}
         for comparison in comparisons
@@ -132,6 +163,7 @@ def _edition(
             "edition": edition,
             "subject": edition.subject_for(comparisons),
             "items": items,
+            "copy_lead": copy_lead(edition, comparisons),
             "web_url": absolute(edition.get_absolute_url()),
             "unsubscribe_url": unsubscribe_url,
             "interests_url": _link("interests", interests_token),

@@ -92,9 +92,21 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     except BadToken:
         return _bad_link(request, "confirm")
     if request.method != "POST":
+        # Opened again once confirmed, the link says so rather than offer the button again.
+        confirmed = Subscriber.objects.confirmed().filter(pk=subscriber_id, email=email).first()
+        if confirmed is not None:
+            return render(
+                request,
+                "newsletter/confirmed.html",
+                {"subscriber": confirmed, "email": email, "already": True},
+            )
         return render(request, "newsletter/confirm.html", {"email": email, "token": token})
-    subscriber = services.subscriber_confirm(subscriber_id=subscriber_id, email=email)
-    return render(request, "newsletter/confirmed.html", {"subscriber": subscriber, "email": email})
+    subscriber, newly = services.subscriber_confirm(subscriber_id=subscriber_id, email=email)
+    return render(
+        request,
+        "newsletter/confirmed.html",
+        {"subscriber": subscriber, "email": email, "already": not newly},
+    )
 
 
 # Mail clients' one-click unsubscribe (RFC 8058) POSTs here with no cookie and no CSRF token. The

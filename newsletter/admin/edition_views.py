@@ -106,7 +106,8 @@ def panel_context(model_admin, request: HttpRequest, edition: Edition) -> dict:
         "can_change": model_admin.has_change_permission(request),
         "problems": services.edition_problems(edition=full),
         "audience": services.edition_audience(edition=full, progress=progress),
-        "next_send": services.edition_next_send_time(),
+        # When beat sends this one by itself: a run inside its own week, or never.
+        "send_time": services.edition_send_time(edition=edition),
         "show_progress": show_progress,
         **(progress_context(request, edition, progress) if show_progress else _urls(edition)),
     }
@@ -116,7 +117,7 @@ def panel_context(model_admin, request: HttpRequest, edition: Edition) -> dict:
 def prepare_next(request: HttpRequest, model_admin) -> HttpResponse:
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    edition, created = services.edition_prepare_next()
+    edition, created = services.edition_prepare_next()  # never one that has gone out
     if created:
         model_admin.log_addition(request, edition, "Prepared, prefilled with new comparisons.")
         model_admin.message_user(
@@ -213,7 +214,8 @@ def send(request: HttpRequest, model_admin, edition_id: int) -> HttpResponse:
             request,
             f"Edition #{plan.edition.number} is on its way to {audience} "
             f"subscriber{'s' * (audience.value != 1)}. The worker records its deliveries and "
-            "sends them; the progress below updates itself.",
+            "sends them; the progress below updates itself. "
+            + services.edition_next_send_words(services.edition_next_send()),
         )
         return _back(edition)
     if request.method not in ("GET", "HEAD"):

@@ -73,6 +73,18 @@ class EditionAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
         "sent_at",
     ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # Said where the intro is written: copies with only some comparisons go without it.
+        kwargs.setdefault(
+            "help_texts",
+            {
+                "intro": "Markdown, shown above the comparisons to everyone who gets all of them. "
+                "A subscriber whose categories leave some out gets, instead, a line naming the "
+                "comparisons in their copy."
+            },
+        )
+        return super().get_form(request, obj, change, **kwargs)
+
     def has_change_permission(self, request, obj=None) -> bool:
         # Once it goes out it stays as subscribers got it, and its web page with it: Django then
         # shows the page read-only (the template says why) and refuses a POST. The workflow's
@@ -148,7 +160,7 @@ class EditionAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "next_send": services.edition_next_send_time(),
+            "upcoming": services.edition_next_send(),
             "can_prepare": self.has_add_permission(request),
         }
         response = super().changelist_view(request, extra_context)

@@ -14,16 +14,20 @@ Code that replaces one of these functions in a test does so in the module that d
 
 from newsletter.services.editions import (
     TEST_SUBJECT_PREFIX,
+    NextSend,
     edition_audience,
     edition_candidates,
     edition_hold,
+    edition_next_send,
     edition_next_send_time,
+    edition_next_send_words,
     edition_prepare,
     edition_prepare_next,
     edition_problems,
     edition_release,
     edition_sample_email,
     edition_send_test,
+    edition_send_time,
 )
 from newsletter.services.errors import CONNECTION_ERRORS, MESSAGE_ERRORS
 from newsletter.services.queue import celery_is_eager
@@ -58,6 +62,7 @@ __all__ = [
     "MESSAGE_ERRORS",
     "TEST_SUBJECT_PREFIX",
     "BatchResult",
+    "NextSend",
     "SendPlan",
     "SweepResult",
     "celery_is_eager",
@@ -69,7 +74,9 @@ __all__ = [
     "edition_dispatch",
     "edition_finish",
     "edition_hold",
+    "edition_next_send",
     "edition_next_send_time",
+    "edition_next_send_words",
     "edition_prepare",
     "edition_prepare_next",
     "edition_problems",
@@ -78,6 +85,7 @@ __all__ = [
     "edition_sample_email",
     "edition_send_now",
     "edition_send_test",
+    "edition_send_time",
     "edition_start",
     "newsletter_sweep",
     "pending_batches",

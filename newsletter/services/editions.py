@@ -4,6 +4,7 @@ holding it back, and samples of it."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -83,14 +84,78 @@ def number_edition(edition: Edition) -> None:
 def edition_next_send_time(*, now: datetime.datetime | None = None) -> datetime.datetime:
     """When beat next sends the week's edition (NEWSLETTER_SCHEDULE)."""
     now = now or timezone.now()
-    estimate = now + cron_schedule(settings.NEWSLETTER_SCHEDULE).remaining_estimate(now)
+    schedule = cron_schedule(settings.NEWSLETTER_SCHEDULE)
+    # Celery counts what remains from its own clock; from ``now``, which may be any moment.
+    schedule.nowfun = lambda: now
+    estimate = now + schedule.remaining_estimate(now)
     # Celery's estimate is off by the moments it took to compute; cron runs on whole minutes.
     return (estimate + datetime.timedelta(seconds=30)).replace(second=0, microsecond=0)
 
 
+def _week_bounds(week: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    start = datetime.datetime.combine(week, datetime.time.min, tzinfo=datetime.UTC)
+    return start, start + datetime.timedelta(weeks=1)
+
+
+def edition_send_time(
+    *, edition: Edition, now: datetime.datetime | None = None
+) -> datetime.datetime | None:
+    """When beat sends ``edition`` by itself: the first run of NEWSLETTER_SCHEDULE from now on
+    inside its ISO week (beat sends the week's edition of the moment it runs). None when no run
+    is left in that week: its week has passed, or the schedule skips it."""
+    now = now or timezone.now()
+    start, end = _week_bounds(edition.week)
+    # A run at the very start of the week counts: look from just before it.
+    at = edition_next_send_time(now=max(now, start - datetime.timedelta(seconds=1)))
+    return at if start <= at < end else None
+
+
+@dataclass(frozen=True)
+class NextSend:
+    """The next scheduled send that puts an edition out, and that edition if it exists yet."""
+
+    at: datetime.datetime
+    week: datetime.date
+    edition: Edition | None
+
+    @property
+    def held(self) -> bool:
+        return self.edition is not None and self.edition.status == Edition.Status.HELD
+
+
+def edition_next_send(*, now: datetime.datetime | None = None) -> NextSend:
+    """What beat sends next, and when.
+
+    Beat sends the edition of the week it runs in, and a week's edition goes out once: after an
+    editor sent it early (*Send now*), that week's remaining runs send nothing. So the next send
+    is the first run whose week has no edition that has gone out (a held one counts: it is what
+    that run would send, once released).
+    """
+    at = edition_next_send_time(now=now)
+    while True:
+        week = week_start(at.astimezone(datetime.UTC).date())
+        edition = Edition.objects.filter(week=week).first()
+        if edition is None or not edition.has_gone_out:
+            return NextSend(at=at, week=week, edition=edition)
+        # Finitely many editions have gone out, so this ends.
+        _, end = _week_bounds(week)
+        at = edition_next_send_time(now=end - datetime.timedelta(seconds=1))
+
+
+def edition_next_send_words(upcoming: NextSend) -> str:
+    """The next send in a sentence, for the admin's messages and the command."""
+    when = f"{upcoming.at.astimezone(datetime.UTC):%A %-d %B %Y at %H:%M} UTC"
+    what = f"the edition for the week of {upcoming.week:%-d %B %Y}"
+    if upcoming.held:
+        return f"Next: {what} is held, so nothing goes out on {when} unless it is released."
+    return f"Next: {what} goes out by itself on {when}."
+
+
 def edition_prepare_next(*, now: datetime.datetime | None = None) -> tuple[Edition, bool]:
-    """The edition beat sends next, created as a prefilled draft if it is missing."""
-    return edition_prepare(when=edition_next_send_time(now=now))
+    """The edition beat sends next (``edition_next_send``), created as a prefilled draft if it
+    is missing; never one that has gone out already."""
+    upcoming = edition_next_send(now=now)
+    return edition_prepare(when=upcoming.at)
 
 
 def edition_problems(*, edition: Edition) -> list[str]:

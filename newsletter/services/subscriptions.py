@@ -79,20 +79,21 @@ def sign_up_settle(*, subscriber_id: int) -> None:
         subscriber.save()
 
 
-def subscriber_confirm(*, subscriber_id: int, email: str) -> Subscriber | None:
-    """Confirm a pending address; None when the link's subscriber no longer exists."""
+def subscriber_confirm(*, subscriber_id: int, email: str) -> tuple[Subscriber | None, bool]:
+    """Confirm a pending address. Returns the link's subscriber (None when it no longer exists)
+    and whether this call confirmed it: a link used again finds the address confirmed already,
+    and only the first use sends the welcome."""
     with transaction.atomic():
         subscriber = (
             Subscriber.objects.select_for_update().filter(pk=subscriber_id, email=email).first()
         )
-        if subscriber is None:
-            return None
-        if subscriber.status == Subscriber.Status.PENDING:
-            subscriber.status = Subscriber.Status.CONFIRMED
-            subscriber.confirmed_at = timezone.now()
-            subscriber.save(update_fields=["status", "confirmed_at"])
-            queue.enqueue_after_commit(queue.SEND_WELCOME, subscriber.pk)
-    return subscriber
+        if subscriber is None or subscriber.status != Subscriber.Status.PENDING:
+            return subscriber, False
+        subscriber.status = Subscriber.Status.CONFIRMED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["status", "confirmed_at"])
+        queue.enqueue_after_commit(queue.SEND_WELCOME, subscriber.pk)
+    return subscriber, True
 
 
 def subscriber_unsubscribe(*, subscriber_id: int) -> None:

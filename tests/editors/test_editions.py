@@ -51,6 +51,7 @@ def test_the_change_page_says_when_it_goes_out_and_to_how_many(
     editor_client, editor, edition, readers
 ):
     SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
+    Edition.objects.filter(pk=edition.pk).update(week=datetime.date(2030, 3, 11))
     with time_machine.travel(datetime.datetime(2030, 3, 6, 12, 0, tzinfo=datetime.UTC)):
         editor_client.force_login(editor)  # a session from today has long expired by then
         soup = BeautifulSoup(editor_client.get(page_of(edition)).content, "html.parser")
@@ -58,6 +59,22 @@ def test_the_change_page_says_when_it_goes_out_and_to_how_many(
     assert "Goes out by itself on Monday 11 March, 08:00 UTC" in panel
     assert "to about 3 subscribers, unless held." in panel
     assert "Not ready" not in panel
+
+
+def test_a_draft_whose_week_has_passed_says_it_does_not_go_out_by_itself(
+    editor_client, editor, edition, readers
+):
+    """Beat sends the edition of the week it runs in: a draft of a past week never goes out
+    unless an editor sends it."""
+    Edition.objects.filter(pk=edition.pk).update(week=datetime.date(2030, 3, 4))
+    with time_machine.travel(datetime.datetime(2030, 3, 6, 12, 0, tzinfo=datetime.UTC)):
+        editor_client.force_login(editor)
+        soup = BeautifulSoup(editor_client.get(page_of(edition)).content, "html.parser")
+    panel = " ".join(soup.select_one(".edition-workflow").text.split())
+    assert soup.select_one("#edition-workflow-title").text == "Draft: not scheduled"
+    assert "Does not go out by itself: no scheduled send is left in its week" in panel
+    assert "Send now would send it to about 3 subscribers." in panel
+    assert "Goes out by itself" not in panel
     assert soup.find("a", string="Preview HTML and text")["href"] == page_of(edition, "preview/")
     assert soup.find("a", string="Send now…")["href"] == page_of(edition, "send/")
 
@@ -391,3 +408,51 @@ def test_send_now_with_the_worker_unreachable_leaves_it_a_draft(
     edition.refresh_from_db()
     assert (edition.status, edition.number, edition.send_started_at) == ("draft", None, None)
     assert not Delivery.objects.exists()
+
+
+def test_after_send_now_the_list_and_the_next_edition_move_on_to_the_week_after(
+    eager, settings, editor_client, editor, readers, mailoutbox
+):
+    """Opened on a Friday, the next edition is Monday's; sent at once, Monday's run has nothing
+    left to send, so what goes out next is the Monday after, and opening "the next edition"
+    prepares that one rather than the edition that went out."""
+    settings.NEWSLETTER_SCHEDULE = "0 8 * * 1"
+    with time_machine.travel(datetime.datetime(2030, 3, 8, 12, 0, tzinfo=datetime.UTC)):
+        editor_client.force_login(editor)
+        make_comparison(ToolFactory(name="Echo"), ToolFactory(name="Foxtrot"))
+        editor_client.post(f"{LIST}next/")
+        early = Edition.objects.get()
+        assert early.week == datetime.date(2030, 3, 11)
+
+        answer = editor_client.post(page_of(early, "send/"), follow=True).content.decode()
+        assert "Edition #1 is on its way to 3 subscribers." in answer
+        assert (
+            "Next: the edition for the week of 18 March 2030 goes out by itself on "
+            "Monday 18 March 2030 at 08:00 UTC." in answer
+        )
+        listing = BeautifulSoup(editor_client.get(LIST).content, "html.parser")
+        line = " ".join(listing.select_one(".edition-prepare p").text.split())
+        assert line.startswith(
+            "The next edition goes out by itself on Monday 18 March, 08:00 UTC: the edition for "
+            "the week of 18 March 2030, prefilled"
+        )
+
+        response = editor_client.post(f"{LIST}next/")
+    early.refresh_from_db()
+    assert early.status == Edition.Status.SENT
+    following = Edition.objects.get(week=datetime.date(2030, 3, 18))
+    assert response.headers["Location"] == page_of(following)
+    assert following.status == Edition.Status.DRAFT
+    assert len(mailoutbox) == 3  # the early one, once each
+
+
+def test_the_list_says_when_the_next_edition_is_held(editor_client, editor):
+    with time_machine.travel(datetime.datetime(2030, 3, 8, 12, 0, tzinfo=datetime.UTC)):
+        editor_client.force_login(editor)
+        make_edition(week=datetime.date(2030, 3, 11), status=Edition.Status.HELD)
+        listing = BeautifulSoup(editor_client.get(LIST).content, "html.parser")
+    line = " ".join(listing.select_one(".edition-prepare p").text.split())
+    assert line.startswith(
+        "The next scheduled send is Monday 11 March, 08:00 UTC, but the edition for the week of "
+        "11 March 2030 is held: nothing goes out then unless an editor releases it."
+    )

@@ -206,6 +206,53 @@ def test_command_draft_only_creates_the_next_scheduled_edition(settings):
     assert not Delivery.objects.exists()
 
 
+def test_command_draft_only_never_calls_a_sent_edition_the_draft(settings, eager, mailoutbox):
+    """Monday's edition, sent early on the Thursday before: the next draft is the week after's."""
+    settings.NEWSLETTER_SCHEDULE = "0 8 * * 1"
+    SubscriberFactory()
+    thursday = datetime.datetime(2025, 11, 27, 12, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(thursday, tick=False):
+        comparison()
+        call_command("send_weekly_edition", "--draft-only", stdout=io.StringIO())
+        early = Edition.objects.get()
+        services.edition_send_now(edition_id=early.pk)
+        early.refresh_from_db()
+        assert early.status == Edition.Status.SENT
+        out = io.StringIO()
+        call_command("send_weekly_edition", "--draft-only", stdout=out)
+    text = out.getvalue()
+    assert "Created the draft for the week of 8 December 2025 (0 comparisons)." in text
+    assert (
+        "Next: the edition for the week of 8 December 2025 goes out by itself on "
+        "Monday 8 December 2025 at 08:00 UTC." in text
+    )
+    assert "1 December" not in text
+    assert Edition.objects.get(week=datetime.date(2025, 12, 8)).status == Edition.Status.DRAFT
+    assert len(mailoutbox) == 1
+
+
+def test_command_says_what_goes_out_next_after_a_send(settings, eager, mailoutbox):
+    settings.NEWSLETTER_SCHEDULE = "0 8 * * 1"
+    SubscriberFactory()
+    with time_machine.travel(
+        datetime.datetime(2025, 11, 25, 12, 0, tzinfo=datetime.UTC), tick=False
+    ):
+        comparison()
+        out = io.StringIO()
+        call_command("send_weekly_edition", stdout=out)
+        again = io.StringIO()
+        call_command("send_weekly_edition", stdout=again)
+    # Tuesday 25 November: this week's edition went out; next Monday's is the next.
+    next_line = (
+        "Next: the edition for the week of 1 December 2025 goes out by itself on "
+        "Monday 1 December 2025 at 08:00 UTC."
+    )
+    assert next_line in out.getvalue()
+    assert "is not sent because it has already been sent" in again.getvalue()
+    assert next_line in again.getvalue()
+    assert len(mailoutbox) == 1
+
+
 # --- Pages ----------------------------------------------------------------------------------
 
 
@@ -316,3 +363,41 @@ def test_mail_tasks_survive_a_worker_crash_and_fit_the_visibility_timeout():
     # A retry waits at most ten minutes in the worker, then runs for at most its time limit.
     assert send_batch.time_limit + 600 < visibility
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+
+
+def test_the_next_send_skips_every_week_whose_edition_went_out_and_names_a_held_one(settings):
+    settings.NEWSLETTER_SCHEDULE = "0 8 * * 1"
+    friday = datetime.datetime(2025, 11, 28, 12, 0, tzinfo=datetime.UTC)
+    # The next two Mondays' editions went out early; the third is held.
+    for week, status in [
+        (datetime.date(2025, 12, 1), Edition.Status.SENT),
+        (datetime.date(2025, 12, 8), Edition.Status.SENDING),
+        (datetime.date(2025, 12, 15), Edition.Status.HELD),
+    ]:
+        make_edition(week=week, status=status)
+    upcoming = services.edition_next_send(now=friday)
+    assert upcoming.at == datetime.datetime(2025, 12, 15, 8, 0, tzinfo=datetime.UTC)
+    assert upcoming.held and upcoming.edition.week == datetime.date(2025, 12, 15)
+    assert services.edition_next_send_words(upcoming) == (
+        "Next: the edition for the week of 15 December 2025 is held, so nothing goes out on "
+        "Monday 15 December 2025 at 08:00 UTC unless it is released."
+    )
+    with time_machine.travel(friday, tick=False):
+        edition, created = services.edition_prepare_next()
+    assert not created and edition.status == Edition.Status.HELD
+
+
+def test_a_draft_is_sent_by_itself_only_by_a_run_inside_its_own_week(settings):
+    settings.NEWSLETTER_SCHEDULE = "0 8 * * 1,4"  # Mondays and Thursdays
+    draft = make_edition(week=datetime.date(2025, 12, 1))
+    tuesday = datetime.datetime(2025, 12, 2, 12, 0, tzinfo=datetime.UTC)
+    # Its Monday has passed; Thursday's run is still in its week.
+    assert services.edition_send_time(edition=draft, now=tuesday) == datetime.datetime(
+        2025, 12, 4, 8, 0, tzinfo=datetime.UTC
+    )
+    friday = datetime.datetime(2025, 12, 5, 12, 0, tzinfo=datetime.UTC)
+    assert services.edition_send_time(edition=draft, now=friday) is None
+    earlier = datetime.datetime(2025, 11, 20, 12, 0, tzinfo=datetime.UTC)
+    assert services.edition_send_time(edition=draft, now=earlier) == datetime.datetime(
+        2025, 12, 1, 8, 0, tzinfo=datetime.UTC
+    )

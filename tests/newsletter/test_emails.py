@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from newsletter import deliverability, emails, services
 from newsletter.models import Edition, Subscriber
-from tests.factories import CategoryFactory, ToolFactory, make_comparison
+from reviews.models import Lens, Verdict
+from tests.factories import (
+    CategoryFactory,
+    ReviewerFactory,
+    ScorecardFactory,
+    ToolFactory,
+    make_comparison,
+)
 from tests.newsletter.factories import SubscriberFactory, make_edition
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +173,25 @@ def test_welcome_email_has_no_list_unsubscribe():
     assert all(href.startswith(f"{SITE}/") for href in links(html))
 
 
+def test_welcome_email_says_how_to_unsubscribe(client):
+    subscriber = SubscriberFactory()
+    html, text = html_and_text(emails.welcome_email(subscriber))
+    url = f"{SITE}{subscriber.unsubscribe_url()}"
+    assert (
+        f"Changed your mind? Unsubscribe here, with one click on the page it opens:\n{url}" in text
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    link = soup.find("a", string="Unsubscribe")
+    assert link["href"] == url
+    assert "Changed your mind?" in link.parent.text
+    # The link is the subscriber's own and works: its page offers the button that unsubscribes.
+    page = client.get(subscriber.unsubscribe_url())
+    assert page.status_code == 200
+    client.post(subscriber.unsubscribe_url())
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
 def test_subscriber_with_interests_gets_their_comparisons_and_their_own_subject(eager, comparisons):
     first, second = comparisons
     speech = second.ordered_tools[0].category
@@ -273,3 +299,71 @@ def test_edition_copies_of_unusual_addresses_and_long_lines_are_the_same_message
     assert_same_message(made, one_by_one(edition, plain, edition.ordered_comparisons, False))
     data = made.message(policy=email.policy.SMTP).as_bytes()
     assert max(len(line) for line in data.split(b"\r\n")) <= 998
+
+
+# --- What each item and each copy says ----------------------------------------------------------
+
+
+def panel_of_four(*tools, ships: int) -> None:
+    """The four lenses' reviewers score each tool: the first ``ships`` ship, the others skip."""
+    lenses = [Lens.BUILDER, Lens.FUTURIST, Lens.BUYER, Lens.SKEPTIC]
+    reviewers = [ReviewerFactory(lens=lens) for lens in lenses]
+    for tool in tools:
+        for position, reviewer in enumerate(reviewers):
+            verdict = Verdict.SHIP if position < ships else Verdict.SKIP
+            ScorecardFactory(tool=tool, reviewer=reviewer, verdict=verdict)
+
+
+def test_each_item_carries_its_verdict_line_and_the_fraction_behind_the_percent(comparisons):
+    """Two tools at 75% tie on the percent: the verdict line and "3 of 4 ship" tell them apart."""
+    first, second = comparisons
+    panel_of_four(*first.ordered_tools, ships=3)
+    second.verdict = "Whisper for accuracy. Parakeet when speed matters more than accents."
+    second.save()
+    subscriber = SubscriberFactory()
+    edition = sent_edition(first, second)
+    html, text = html_and_text(
+        emails.edition_email(edition, subscriber, edition.ordered_comparisons)
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    [panel_item, editor_item] = soup.select("td.item")
+    # No editor's verdict: the panel's answer in a sentence, and each tool's fraction.
+    assert panel_item.select_one("p.verdict").text == (
+        "The panel ships both; the skeptic skips SmolVLM2-2B; the skeptic skips SmolVLM2."
+    )
+    rows = [(tr.th.text, tr.td.text) for tr in panel_item.select("table.tools tr")]
+    assert rows == [
+        ("SmolVLM2-2B", "Panel ship 75% (3 of 4 ship)"),
+        ("SmolVLM2", "Panel ship 75% (3 of 4 ship)"),
+    ]
+    # An editor's verdict: its lead, labelled.
+    assert editor_item.select_one("p.verdict-label").text == "Editor's verdict"
+    assert "Whisper for accuracy." in editor_item.text
+    assert "The panel ships both; the skeptic skips SmolVLM2-2B; the skeptic" in text
+    assert "SmolVLM2-2B: panel ship 75% (3 of 4 ship)" in text
+    assert "Editor's verdict: Whisper for accuracy." in text
+
+
+def test_a_copy_with_some_comparisons_never_gets_an_intro_about_the_others(comparisons):
+    first, second = comparisons
+    speech = second.ordered_tools[0].category
+    edition = make_edition(
+        first,
+        second,
+        status=Edition.Status.SENDING,
+        number=8,
+        intro="SmolVLM2 against its big sibling, and a speech duel.",
+    )
+    edition = Edition.objects.with_contents().get(pk=edition.pk)
+    everything = SubscriberFactory(email="all@example.com")
+    picky = SubscriberFactory(email="speech@example.com", interests=[speech])
+    copies = emails.EditionCopies(edition)
+    whole = copies.message(everything, edition.ordered_comparisons, has_interests=False)
+    theirs = copies.message(picky, [second], has_interests=True)
+    assert "SmolVLM2 against its big sibling" in whole.body
+    assert "SmolVLM2 against its big sibling" in whole.alternatives[0][0]
+    for part in (theirs.body, theirs.alternatives[0][0]):
+        assert "SmolVLM2" not in part
+        assert "In the categories you chose this week: Whisper vs Parakeet." in part
+    # One by one, the same.
+    assert_same_message(theirs, one_by_one(edition, picky, [second], True))

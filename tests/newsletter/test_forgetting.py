@@ -7,10 +7,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from compsite.celery import app as celery_app
-from newsletter.models import Subscriber
+from newsletter import services
+from newsletter.models import Delivery, Subscriber
 from newsletter.tasks import forget_unconfirmed
 from tests.factories import CategoryFactory
-from tests.newsletter.factories import SubscriberFactory
+from tests.newsletter.factories import DeliveryFactory, SubscriberFactory, make_edition
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,32 @@ def test_sign_ups_never_confirmed_in_30_days_are_deleted_and_nobody_else():
         "reader@example.com",
     }
     assert forget_unconfirmed() == {"deleted": 0}
+
+
+def test_an_unsubscribe_keeps_the_address_marked_its_interests_and_its_delivery_log():
+    """What the privacy page says is kept after an unsubscribe, and that nothing expires it."""
+    speech = CategoryFactory()
+    left = SubscriberFactory(email="left@example.com", interests=[speech])
+    edition = make_edition(number=1)
+    DeliveryFactory(edition=edition, subscriber=left, status=Delivery.Status.SENT)
+    services.subscriber_unsubscribe(subscriber_id=left.pk)
+    Subscriber.objects.filter(pk=left.pk).update(
+        created_at=timezone.now() - 400 * DAY, unsubscribed_at=timezone.now() - 300 * DAY
+    )
+
+    assert forget_unconfirmed() == {"deleted": 0}
+    left.refresh_from_db()
+    assert left.status == Subscriber.Status.UNSUBSCRIBED
+    assert left.confirmed_at is not None and left.unsubscribed_at is not None
+    assert list(left.interests.all()) == [speech]
+    assert left.deliveries.get().edition == edition
+
+    # Signing up again asks for a fresh confirmation: pending, not confirmed, until it is pressed.
+    services.subscriber_sign_up(email="left@example.com")
+    services.sign_up_settle(subscriber_id=left.pk)
+    left.refresh_from_db()
+    assert left.status == Subscriber.Status.PENDING
+    assert left.confirmation_requested_at is not None
 
 
 def test_beat_runs_it_daily():

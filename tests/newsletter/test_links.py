@@ -74,6 +74,29 @@ def test_confirm_post_confirms_and_sends_a_welcome_once(
     assert "List-Unsubscribe" not in welcome.extra_headers
 
 
+def test_a_reused_confirm_link_says_the_address_is_already_confirmed(
+    client, eager, django_capture_on_commit_callbacks
+):
+    subscriber = pending(email="twice@example.com")
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        url = subscriber.confirm_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url)
+        again_post = client.post(url)
+    again_get = client.get(url)
+    assert "You're subscribed" in first.content.decode()
+    for response in (again_post, again_get):
+        assert response.status_code == 200
+        page = BeautifulSoup(response.content, "html.parser")
+        assert page.h1.text == "Already confirmed"
+        status = " ".join(page.find(attrs={"role": "status"}).text.split())
+        assert status.startswith("twice@example.com is already confirmed")
+        assert "welcome email is on its way" not in response.content.decode()
+        assert page.find("main").find("form", method="post") is None  # no button to press again
+    assert len(mail.outbox) == 1  # one welcome, from the first use only
+
+
 def test_confirm_link_lasts_seven_days(client):
     now = timezone.now()
     with time_machine.travel(now, tick=False):
@@ -267,7 +290,7 @@ def test_interests_post_needs_the_csrf_token():
 def test_link_pages_query_counts_are_pinned(client, django_assert_num_queries):
     CategoryFactory.create_batch(5)
     subscriber = SubscriberFactory(status=Subscriber.Status.PENDING)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):  # is it confirmed already (a link used again)?
         client.get(subscriber.confirm_url())
     with django_assert_num_queries(1):
         client.get(subscriber.unsubscribe_url())
@@ -275,3 +298,26 @@ def test_link_pages_query_counts_are_pinned(client, django_assert_num_queries):
         client.get(subscriber.interests_url())
     with django_assert_num_queries(1):
         bare_client().post(subscriber.unsubscribe_url())
+
+
+def test_the_welcome_that_arrives_over_smtp_carries_a_working_unsubscribe_link(
+    client, eager, sink, settings, django_capture_on_commit_callbacks
+):
+    """Confirm, receive the welcome at a real SMTP server, follow its unsubscribe link."""
+    settings.SITE_URL = "http://testserver"
+    subscriber = pending(email="welcomed@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(subscriber.confirm_url())
+    [(address, welcome)] = sink.messages("Welcome")
+    assert address == "welcomed@example.com"
+    text = welcome.get_body(("plain",)).get_content()
+    html = BeautifulSoup(welcome.get_body(("html",)).get_content(), "html.parser")
+    link = html.find("a", string="Unsubscribe")["href"]
+    assert f"Changed your mind? Unsubscribe here, with one click on the page it opens:\n{link}" in (
+        text.replace("\r\n", "\n")
+    )
+    path = link.removeprefix("http://testserver")
+    assert client.get(path).status_code == 200
+    assert client.post(path).status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED

@@ -20,7 +20,7 @@ from tests.newsletter.factories import SubscriberFactory
 pytestmark = pytest.mark.django_db
 
 SUBSCRIBE = "/newsletter/subscribe/"
-NEUTRAL = "Check your inbox"
+NEUTRAL = "If this address needs confirming, a link is on its way (at most one an hour)"
 
 
 def soup(response) -> BeautifulSoup:

@@ -92,3 +92,23 @@ def test_privacy_says_what_is_stored_and_how_to_leave(client, settings):
         assert fact in text, fact
     mail = soup_of(client, "/privacy/").main.find("a", href="mailto:verdicts@verdicts.example")
     assert mail is not None
+
+
+def test_privacy_says_what_is_kept_after_an_unsubscribe_and_why(client):
+    """As newsletter/services/subscriptions.py keeps it: the row stays, marked, with its log."""
+    soup = soup_of(client, "/privacy/")
+    section = soup.find(id="kept-heading").find_parent("section")
+    text = " ".join(section.get_text(" ").split())
+    for fact in [
+        "Your address, marked unsubscribed",
+        "editions go only to confirmed addresses",
+        "you get a confirmation email and nothing more until you press its button",
+        "The categories you chose",
+        "The log of the editions we sent you",
+        "nobody gets an edition twice",
+        "None of this is deleted automatically",
+    ]:
+        assert fact in text, fact
+    # The unconfirmed sign-ups' lifetime is the one the daily task uses.
+    assert "nobody confirms is deleted 30 days after" in text_of(client, "/privacy/")
+    assert soup.find("time")["datetime"] == "2026-12-01"

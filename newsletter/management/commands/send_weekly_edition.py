@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from compsite.environment import cron_schedule
 from newsletter import services
+from newsletter.models import Edition
 from newsletter.services import queue
 
 
@@ -25,14 +24,17 @@ class Command(BaseCommand):
     def handle(self, *args, draft_only: bool = False, **options) -> None:
         now = timezone.now()
         if draft_only:
-            schedule = cron_schedule(settings.NEWSLETTER_SCHEDULE)
-            when = now + schedule.remaining_estimate(now)
-            edition, created = services.edition_prepare(when=when)
-            verb = "Created" if created else "Found"
-            self.stdout.write(
-                f"{verb} the draft for the week of {edition.week:%-d %B %Y} "
-                f"({edition.items.count()} comparisons); it goes out {when:%A %-d %B %Y at %H:%M} UTC."
-            )
+            # The edition beat sends next: never one that went out already (Send now).
+            edition, created = services.edition_prepare_next(now=now)
+            upcoming = services.edition_next_send(now=now)
+            what = f"for the week of {edition.week:%-d %B %Y} ({edition.items.count()} comparisons)"
+            if created:
+                self.stdout.write(f"Created the draft {what}.")
+            elif edition.status == Edition.Status.HELD:
+                self.stdout.write(f"Found the held edition {what}.")
+            else:
+                self.stdout.write(f"Found the draft {what}.")
+            self.stdout.write(services.edition_next_send_words(upcoming))
             return
 
         edition, created = services.edition_prepare(when=now)
@@ -46,6 +48,7 @@ class Command(BaseCommand):
                     f"is not sent because {plan.reason}."
                 )
             )
+            self.stdout.write(services.edition_next_send_words(services.edition_next_send()))
             return
         eager = services.celery_is_eager()
         batches = pending = 0
@@ -69,3 +72,4 @@ class Command(BaseCommand):
                 f"as {queue.SEND_BATCH}; status {edition.status}."
             )
         )
+        self.stdout.write(services.edition_next_send_words(services.edition_next_send()))
