@@ -107,6 +107,10 @@ def test_the_frame_is_a_full_width_table_holding_a_centred_600_px_table(sent):
     assert container.find_parent("td")["align"] == "center"
     # Layout tables are not data tables to a screen reader.
     assert all(table.get("role") == "presentation" for table in soup.find_all("table"))
+    # Yahoo's phone apps and Gmail replace <body>: the outer table carries the text styles too.
+    outer_style = declarations(outer)
+    assert outer_style["font-size"] == "16px" and "Arial" in outer_style["font-family"]
+    assert outer_style["mso-line-height-rule"] == "exactly"
 
 
 def test_no_div_carries_the_width_or_padding_outlook_drops(sent):
