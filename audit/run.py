@@ -191,6 +191,9 @@ def shortfall(name: str, audit: dict) -> str | None:
         shown += " est. savings " + " ".join(f"{k} {v:.0f}ms" for k, v in savings.items())
     urls = sorted(set(re.findall(r'"url": "([^"]+)"', json.dumps(audit.get("details", {})))))
     named = f"; {', '.join(urlpath(url) for url in urls[:4])}" if urls else ""
+    reflows = re.findall(r'"reflowTime": ([\d.]+)', json.dumps(audit.get("details", {})))
+    if reflows:
+        shown += f" forced reflows {sum(map(float, reflows)):.0f}ms"
     return f"{name} ({audit['score']:.2f}{shown}{named})"
 
 
@@ -246,14 +249,18 @@ def axe(pages: dict[str, str], base: str) -> None:
         listed = ", ".join(f"{v['id']} ({v['impact']}, {len(v['nodes'])})" for v in violations)
         say(f"- {key}: {listed}")
     undecided = Counter(
-        f"{item['id']} ({item['impact']})" for items in review.values() for item in items
+        f"{item['id']} ({item['impact']}) on `{' '.join(map(str, node['target']))}`: "
+        + (node["any"][0]["message"] if node.get("any") else "")
+        for items in review.values()
+        for item in items
+        for node in item["nodes"]
     )
     if undecided:
         say()
-        say("Left for a person to check (axe's incomplete results), page loads each:")
+        say("Left for a person to check (axe's incomplete results), with how many page loads:")
         say()
-        for rule, count in undecided.most_common():
-            say(f"- {rule}: {count}")
+        for finding, count in undecided.most_common():
+            say(f"- {finding} ({count})")
     # Each distinct violation once, with one element it names, for the fixes.
     details: dict[str, tuple[str, str, str]] = {}
     for key, violations in found.items():
