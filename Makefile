@@ -16,13 +16,14 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aitv
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help run test check lint types format bench clean deploy-prepare web worker beat chromium proxies validators
+.PHONY: help run test check lint types format bench clean deploy-prepare web worker beat chromium proxies validators audit
 
 help:
 	@echo "make run    serve the site on http://127.0.0.1:8000 (SQLite, DEBUG on, demo content)"
 	@echo "make test   every test, against Postgres and Redis (installs what is missing)"
 	@echo "make check  the fast loop: lint, types, migrations, the in-process tests in parallel"
 	@echo "make lint   ruff (check, format), django-upgrade, djlint's linter, import layers, mypy"
+	@echo "make audit  Lighthouse, axe, SpamAssassin and caniemail, by hand: writes .audit/REPORT.md"
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "Python 3.13 or 3.12 is required (pyenv install 3.13)"; exit 1; }
@@ -128,6 +129,27 @@ bench-scale: $(VENV)/.synced
 .PHONY: bench-admin
 bench-admin: $(VENV)/.synced
 	$(PY) -m bench.admin
+
+# The audit (by hand, not part of `make test`; docs/development.md): Lighthouse and axe on the main
+# pages, SpamAssassin and caniemail (doiuse-email) on each email, against the site served with
+# DEBUG off behind Caddy. Writes .audit/REPORT.md. It owns its database (created when missing,
+# migrated and seeded) and empties its Redis database first.
+AUDIT_NPM := lighthouse@12.8.2 axe-core@4.14.1 doiuse-email@0.4.1
+empty :=
+AUDIT_STAMP := $(TOOLS)/audit/node_modules/.installed-$(subst $(empty) $(empty),+,$(subst @,-,$(AUDIT_NPM)))
+AUDIT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aitv_audit
+AUDIT_REDIS_URL ?= redis://127.0.0.1:6379/10
+
+$(AUDIT_STAMP):
+	$(call debian_package,npm,npm)
+	npm install --prefix $(TOOLS)/audit --no-audit --no-fund --loglevel=error $(AUDIT_NPM)
+	@touch $@
+
+audit: $(VENV)/.synced chromium $(AUDIT_STAMP)
+	$(call debian_package,caddy,caddy)
+	$(call debian_package,spamassassin,spamassassin)
+	DATABASE_URL=$(AUDIT_DATABASE_URL) REDIS_URL=$(AUDIT_REDIS_URL) \
+	  SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET_KEY)} $(PY) -m audit.run
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .

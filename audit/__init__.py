@@ -1,0 +1,1 @@
+"""`make audit`: Lighthouse and axe on the main pages, SpamAssassin and caniemail on each email."""
