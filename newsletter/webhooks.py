@@ -66,7 +66,7 @@ class _CarefulWebhook:
     def post(self, request, *args, **kwargs):
         if not self.basic_auth:
             return _answer(403, "These webhooks are off: ANYMAIL_WEBHOOK_SECRET is not set.")
-        if not request.META.get("HTTP_AUTHORIZATION"):
+        if not request.headers.get("authorization"):
             # The challenge Amazon SNS waits for before it sends its credentials.
             response = _answer(401, "Credentials required (HTTP basic auth).")
             response["WWW-Authenticate"] = 'Basic realm="ESP notifications"'
