@@ -27,6 +27,7 @@ from anymail.exceptions import (
 from anymail.signals import AnymailTrackingEvent, EventType, RejectReason
 from anymail.webhooks.amazon_ses import AmazonSESTrackingWebhookView
 from anymail.webhooks.postmark import PostmarkTrackingWebhookView
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 
@@ -56,6 +57,10 @@ class _Unreadable(Exception):
     pass
 
 
+class _ConfirmationFailed(Exception):
+    pass
+
+
 class _CarefulWebhook:
     """Mixed in before one of anymail's tracking views."""
 
@@ -79,6 +84,9 @@ class _CarefulWebhook:
         except _Unreadable as error:
             logger.warning("webhook body unreadable: %s", error.__cause__)
             return _answer(400, "Unreadable notification: not this provider's JSON format.")
+        except _ConfirmationFailed as error:
+            logger.error("SNS subscription not confirmed: %s", error.__cause__)
+            return _answer(502, "Could not confirm the SNS subscription with AWS; try again.")
 
     def run_validators(self, request) -> None:
         try:
@@ -104,7 +112,13 @@ class PostmarkTracking(_CarefulWebhook, PostmarkTrackingWebhookView):
 
 
 class AmazonSESTracking(_CarefulWebhook, AmazonSESTrackingWebhookView):
-    pass
+    def auto_confirm_sns_subscription(self, sns_message) -> None:
+        """Confirming calls AWS (boto3); when that fails, SNS is told so (502) and asks again,
+        rather than getting a 500."""
+        try:
+            super().auto_confirm_sns_subscription(sns_message)
+        except (BotoCoreError, ClientError) as error:
+            raise _ConfirmationFailed() from error
 
 
 def report_kind(event: AnymailTrackingEvent) -> Report | None:

@@ -188,12 +188,12 @@ def _key(report: MailReport, recipient: str, message_id: str, reason: str) -> st
     return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
-def smtp_refusal_record(*, subscriber: Subscriber, reason: str, what: str) -> None:
-    """The SMTP server permanently refused this subscriber's address (a 5xx): a hard bounce.
-    ``what`` names the message (one key per refusal)."""
+def refusal_record(*, subscriber: Subscriber, error: BaseException, reason: str, what: str) -> None:
+    """The server (SMTP: a 5xx) or the ESP's API permanently refused this subscriber's address
+    while sending: a hard bounce. ``what`` names the message (one key per refusal)."""
     mail_report_record(
         MailReport(
-            source=SMTP,
+            source=getattr(error, "esp_name", None) or SMTP,
             kind=Report.HARD_BOUNCE,
             recipient=subscriber.email,
             event_id=f"{what}@{timezone.now().isoformat()}",

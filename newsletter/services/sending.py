@@ -420,8 +420,11 @@ def _record_refusal(
     """The server will never take this address (a 5xx): failed at once, with no retry, and the
     subscriber hard-bounced, so that no later send tries it again."""
     _settle(delivery_id, attempted=True, status=Delivery.Status.FAILED, error=describe(error))
-    bounces.smtp_refusal_record(
-        subscriber=subscriber, reason=reason, what=f"edition-{edition_id}-delivery-{delivery_id}"
+    bounces.refusal_record(
+        subscriber=subscriber,
+        error=error,
+        reason=reason,
+        what=f"edition-{edition_id}-delivery-{delivery_id}",
     )
     result.failed += 1
     result.error = describe(error)

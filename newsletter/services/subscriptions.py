@@ -138,7 +138,9 @@ def confirmation_send(*, subscriber_id: int) -> bool:
     except (*MESSAGE_ERRORS, *CONNECTION_ERRORS) as error:
         if (reason := permanent_refusal(error)) is not None:
             # Refused for good (a 5xx): a hard bounce; the claim stays, nobody retries it.
-            bounces.smtp_refusal_record(subscriber=subscriber, reason=reason, what="confirmation")
+            bounces.refusal_record(
+                subscriber=subscriber, error=error, reason=reason, what="confirmation"
+            )
         elif not isinstance(error, (smtplib.SMTPRecipientsRefused, ValueError)):
             # Still owed: give the claim back for the task's retry or, failing that, the sweep.
             Subscriber.objects.filter(pk=subscriber_id, confirmation_sent_at=now).update(
@@ -162,7 +164,7 @@ def welcome_send(*, subscriber_id: int) -> bool:
     except MESSAGE_ERRORS as error:
         if (reason := permanent_refusal(error)) is None:
             raise  # retried by the task, as a server's error is
-        bounces.smtp_refusal_record(subscriber=subscriber, reason=reason, what="welcome")
+        bounces.refusal_record(subscriber=subscriber, error=error, reason=reason, what="welcome")
         return False
     return True
 

@@ -14,6 +14,7 @@ import json
 import boto3
 import pytest
 from botocore.stub import Stubber
+from django.test import Client
 
 from newsletter.models import Delivery, MailEvent, Subscriber
 from newsletter.webhooks import AmazonSESTracking
@@ -514,3 +515,30 @@ def test_junk_posted_to_ses_is_answered_never_a_500(client, body, message_type):
         client, body, message_type=message_type, message_id=message_id or "x", **auth()
     )
     assert response.status_code in (200, 400), response.content[:200]
+
+
+def test_an_esp_posts_without_cookies_or_csrf_token_as_the_real_ones_do():
+    """The ESP is no browser: no CSRF cookie or token, no Origin or Sec-Fetch-Site."""
+    esp = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
+    reader = SubscriberFactory(email="gone@example.com")
+    response = post_postmark(esp, postmark_bounce(reader.email), **auth())
+    assert response.status_code == 200
+    assert status_of(reader) == Subscriber.Status.BOUNCED
+    other = SubscriberFactory(email="one@example.com")
+    response = post_ses(esp, notification(ses_event("Bounce", [other.email])), **auth())
+    assert response.status_code == 200
+    assert status_of(other) == Subscriber.Status.BOUNCED
+
+
+def test_a_subscription_aws_will_not_confirm_is_a_502_for_sns_to_retry(client, monkeypatch):
+    sns_client = boto3.session.Session().client(
+        "sns", region_name="eu-west-1", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    stubber = Stubber(sns_client)
+    stubber.add_client_error("confirm_subscription", "InvalidParameter", "Invalid token")
+    monkeypatch.setattr(AmazonSESTracking, "get_boto_client", lambda self, *a, **k: sns_client)
+    confirmation = sns("SubscriptionConfirmation", "m-7", Token="forged", Message="subscribe")
+    with stubber:
+        response = post_ses(client, confirmation, **auth())
+    assert response.status_code == 502
+    assert b"SNS subscription" in response.content
