@@ -20,7 +20,7 @@ DEMO_REVIEWERS = {row["slug"] for row in demo_content.REVIEWERS}
 # When the text of each page last changed in substance: shown on the page and given as its
 # sitemap lastmod. Change it with the text.
 ABOUT_REVISED = datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC)
-PRIVACY_REVISED = datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC)
+PRIVACY_REVISED = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
 
 
 @require_safe

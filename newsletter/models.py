@@ -457,8 +457,9 @@ class MailEvent(models.Model):
     key = models.CharField(max_length=200, help_text="The ESP's event id (or a digest of it).")
     kind = models.CharField(max_length=12, choices=Kind)
     recipient = models.CharField(max_length=254)
+    # Deleting a subscriber (their request to be forgotten) deletes what the mail said of them.
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.SET_NULL, null=True, blank=True, related_name="mail_events"
+        Subscriber, on_delete=models.CASCADE, null=True, blank=True, related_name="mail_events"
     )
     reason = models.CharField(max_length=500, blank=True)
     occurred_at = models.DateTimeField()

@@ -148,3 +148,13 @@ def test_the_admin_lists_bounced_subscribers_with_reason_and_date(staff_client):
         {"action": "export_csv", "_selected_action": [reader.pk]},
     )
     assert b"550 5.1.1 mailbox not found" in b"".join(export.streaming_content)
+
+
+def test_deleting_a_subscriber_deletes_what_the_mail_said_of_them():
+    reader = SubscriberFactory()
+    bounces.mail_report_record(
+        MailReport(source="Postmark", kind=Report.COMPLAINT, recipient=reader.email, event_id="c")
+    )
+    assert MailEvent.objects.filter(subscriber=reader).exists()
+    reader.delete()
+    assert not MailEvent.objects.exists()
