@@ -207,10 +207,14 @@ def _esp_mailer(name: str, value: str) -> dict:
         if configuration_set := (query.get("configuration_set") or [""])[-1]:
             options["configuration_set_name"] = configuration_set
         return {"BACKEND": backend, "OPTIONS": options}
-    # postmark://TOKEN@ (the token is the user part; nothing else is read)
-    if query or parts.path not in ("", "/") or parts.password or parts.port:
+    # postmark://TOKEN@[?broadcast_stream=NAME] (the token is the user part)
+    unknown = set(query) - {"broadcast_stream"}
+    if unknown or parts.path not in ("", "/") or parts.password or parts.port:
         raise _fail(
-            name, value, "postmark://SERVER_TOKEN@ (or postmark:// and POSTMARK_SERVER_TOKEN)"
+            name,
+            value,
+            "postmark://SERVER_TOKEN@ (or postmark:// and POSTMARK_SERVER_TOKEN), "
+            "optionally ?broadcast_stream=NAME",
         )
     token = unquote(parts.username or "") or _raw("POSTMARK_SERVER_TOKEN")
     if not token:
@@ -220,6 +224,20 @@ def _esp_mailer(name: str, value: str) -> dict:
             "a Postmark server token: postmark://SERVER_TOKEN@ or POSTMARK_SERVER_TOKEN",
         )
     return {"BACKEND": backend, "OPTIONS": {"server_token": token}}
+
+
+def read_broadcast_stream(name: str) -> str | None:
+    """Postmark's stream for the editions (``postmark://TOKEN@?broadcast_stream=NAME``).
+
+    Postmark keeps bulk mail apart from transactional mail: a newsletter goes through a
+    Broadcast stream, while confirmations and welcomes stay on the server's default
+    (transactional) stream. None for every other ``EMAIL_URL`` (``read_mailer`` checked it).
+    """
+    value = _raw(name)
+    if value is None or urlsplit(value).scheme != "postmark":
+        return None
+    query = parse_qs(urlsplit(value).query, keep_blank_values=True)
+    return (query.get("broadcast_stream") or [""])[-1] or None
 
 
 def read_webhook_secret(name: str) -> str | None:

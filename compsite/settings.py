@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 from compsite.environment import (
     cron_schedule,
     read_bool,
+    read_broadcast_stream,
     read_crontab,
     read_database,
     read_list,
@@ -223,6 +224,8 @@ MAILERS = {
         "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
     )
 }
+# Through Postmark, the editions' (bulk) stream; confirmations and welcomes use the default one.
+NEWSLETTER_BROADCAST_STREAM = read_broadcast_stream("EMAIL_URL")
 DEFAULT_FROM_EMAIL: str = read_str(
     "DEFAULT_FROM_EMAIL", default=f"Weekly AI Tool Verdicts <verdicts@{_site_host}>"
 )

@@ -371,6 +371,9 @@ def deliveries_send(
                     result.skipped += 1
                     continue
                 message = copies.message(subscriber, theirs, has_interests=bool(interest_ids))
+                if stream := settings.NEWSLETTER_BROADCAST_STREAM:
+                    # Postmark sends bulk mail through a Broadcast stream (anymail's esp_extra).
+                    message.esp_extra = {"MessageStream": stream}  # type: ignore[attr-defined]
                 try:
                     mailer.open()  # once: an open connection is kept
                     mailer.send_messages([message])

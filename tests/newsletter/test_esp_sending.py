@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from compsite.environment import read_mailer
+from compsite.environment import read_broadcast_stream, read_mailer
 from newsletter import services
 from newsletter.models import Delivery, Subscriber
 from newsletter.tasks import send_edition
@@ -41,8 +41,8 @@ def edition():
     return make_edition(make_comparison(ToolFactory(name="Alpha"), ToolFactory(name="Bravo")))
 
 
-def postmark_mailer(monkeypatch, api_url: str) -> dict:
-    monkeypatch.setenv("EMAIL_URL", "postmark://server-token-123@")
+def postmark_mailer(monkeypatch, api_url: str, url: str = "postmark://server-token-123@") -> dict:
+    monkeypatch.setenv("EMAIL_URL", url)
     mailer = read_mailer("EMAIL_URL", default="smtp://localhost:25")
     mailer["OPTIONS"]["api_url"] = api_url  # the stand-in instead of Postmark's address
     return {"default": mailer}
@@ -177,3 +177,20 @@ def test_the_confirmation_email_goes_through_the_esp_too(eager, settings, monkey
     [request] = esp.requests
     assert request.json()["To"] == "new.reader@example.com"
     assert "confirm" in request.json()["TextBody"].lower()
+
+
+def test_editions_go_through_postmarks_broadcast_stream_and_the_rest_does_not(
+    eager, settings, monkeypatch, edition
+):
+    reader = SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
+    url = "postmark://server-token-123@?broadcast_stream=newsletter"
+    with fake_esp(postmark_accepts) as esp:
+        settings.MAILERS = postmark_mailer(monkeypatch, esp.url, url)
+        settings.NEWSLETTER_BROADCAST_STREAM = read_broadcast_stream("EMAIL_URL")
+        services.subscriber_confirm(subscriber_id=reader.pk, email=reader.email)
+        services.welcome_send(subscriber_id=reader.pk)
+        send_edition(edition.pk)
+    welcome, sent = (request.json() for request in esp.requests)
+    assert "MessageStream" not in welcome  # the server's default, transactional stream
+    assert sent["MessageStream"] == "newsletter"
+    assert sent["To"] == reader.email
