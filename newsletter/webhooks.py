@@ -130,10 +130,11 @@ def report_kind(event: AnymailTrackingEvent) -> Report | None:
     if event.event_type == EventType.DELIVERED:
         return Report.DELIVERED
     if event.event_type == EventType.BOUNCED:
-        if raw.get("Type") in _POSTMARK_SOFT:
+        # The raw fields are whatever was posted: compared only as strings.
+        if _text(raw.get("Type")) in _POSTMARK_SOFT:
             return Report.SOFT_BOUNCE
         bounce = raw.get("bounce")
-        if isinstance(bounce, dict) and bounce.get("bounceType") not in _SES_HARD:
+        if isinstance(bounce, dict) and _text(bounce.get("bounceType")) not in _SES_HARD:
             return Report.SOFT_BOUNCE
         return Report.HARD_BOUNCE
     if event.event_type == EventType.REJECTED and event.reject_reason in (
@@ -142,6 +143,10 @@ def report_kind(event: AnymailTrackingEvent) -> Report | None:
     ):
         return Report.HARD_BOUNCE  # the provider knows the address does not exist
     return None
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _reason(event: AnymailTrackingEvent) -> str:

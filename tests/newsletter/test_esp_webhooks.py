@@ -15,6 +15,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from newsletter.models import Delivery, MailEvent, Subscriber
 from newsletter.webhooks import AmazonSESTracking
@@ -495,6 +498,23 @@ SES_JUNK = [
         "Notification",
     ),
     (json.dumps(sns("Notification", "m4", Message=json.dumps([]))).encode(), "Notification"),
+    (
+        json.dumps(
+            notification(
+                {
+                    "eventType": "Bounce",
+                    "mail": {"messageId": ["x"], "destination": "a@example.com"},
+                    "bounce": {
+                        "bounceType": ["Permanent"],
+                        "bounceSubType": {"x": 1},
+                        "bouncedRecipients": [{"emailAddress": ["a@example.com"]}],
+                    },
+                },
+                "m7",
+            )
+        ).encode(),
+        "Notification",
+    ),
     (json.dumps(sns("Gossip", "m5")).encode(), "Gossip"),
     (
         json.dumps(
@@ -542,3 +562,79 @@ def test_a_subscription_aws_will_not_confirm_is_a_502_for_sns_to_retry(client, m
         response = post_ses(client, confirmation, **auth())
     assert response.status_code == 502
     assert b"SNS subscription" in response.content
+
+
+# --- Anything at all, in the providers' shapes -----------------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+POSTMARK_KEYS = [
+    "RecordType",
+    "Type",
+    "Email",
+    "Recipient",
+    "ID",
+    "MessageID",
+    "BouncedAt",
+    "DeliveredAt",
+    "Description",
+    "Details",
+    "Metadata",
+    "Tag",
+]
+postmark_bodies = st.fixed_dictionaries(
+    {},
+    optional={
+        "RecordType": st.sampled_from(["Bounce", "SpamComplaint", "Delivery", "Open"])
+        | json_values,
+        "Type": st.sampled_from(["HardBounce", "SoftBounce", "Transient", "SpamComplaint"])
+        | json_values,
+        **{key: json_values for key in POSTMARK_KEYS[2:]},
+    },
+)
+ses_events = st.fixed_dictionaries(
+    {"eventType": st.sampled_from(["Bounce", "Complaint", "Delivery"]) | json_values},
+    optional={
+        "mail": st.fixed_dictionaries(
+            {},
+            optional={"messageId": json_values, "destination": json_values, "headers": json_values},
+        ),
+        "bounce": st.fixed_dictionaries(
+            {},
+            optional={
+                "bounceType": json_values,
+                "bounceSubType": json_values,
+                "bouncedRecipients": st.lists(
+                    st.fixed_dictionaries(
+                        {}, optional={"emailAddress": json_values, "diagnosticCode": json_values}
+                    ),
+                    max_size=2,
+                )
+                | json_values,
+            },
+        ),
+        "complaint": st.fixed_dictionaries(
+            {}, optional={"complainedRecipients": json_values, "complaintFeedbackType": json_values}
+        ),
+    },
+)
+FUZZ = hypothesis_settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.mark.slow
+@FUZZ
+@given(body=postmark_bodies, ses=ses_events, timestamp=json_values)
+def test_any_body_in_the_providers_shapes_is_answered_never_a_500(body, ses, timestamp):
+    esp = Client(headers={"x-forwarded-proto": "https"}, raise_request_exception=False)
+    assert post_postmark(esp, body, **auth()).status_code in (200, 400)
+    envelope = sns("Notification", "fuzz", Message=json.dumps(ses), Timestamp=timestamp)
+    assert post_ses(esp, envelope, message_id="fuzz", **auth()).status_code in (200, 400)
