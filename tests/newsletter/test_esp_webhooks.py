@@ -638,3 +638,24 @@ def test_any_body_in_the_providers_shapes_is_answered_never_a_500(body, ses, tim
     assert post_postmark(esp, body, **auth()).status_code in (200, 400)
     envelope = sns("Notification", "fuzz", Message=json.dumps(ses), Timestamp=timestamp)
     assert post_ses(esp, envelope, message_id="fuzz", **auth()).status_code in (200, 400)
+
+
+def test_postmark_suppressing_an_address_for_a_hard_bounce_marks_it_bounced(client):
+    reader = SubscriberFactory(email="bounced-address@example.com")
+    change = {
+        "RecordType": "SubscriptionChange",
+        "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+        "ServerID": 23,
+        "MessageStream": "outbound",
+        "ChangedAt": "2026-11-30T10:53:34.416071Z",
+        "Recipient": reader.email,
+        "Origin": "Recipient",
+        "SuppressSending": True,
+        "SuppressionReason": "HardBounce",
+        "Tag": "edition",
+        "Metadata": {},
+    }
+    assert post_postmark(client, change, **auth()).status_code == 200
+    assert status_of(reader) == Subscriber.Status.BOUNCED
+    assert post_postmark(client, change, **auth()).status_code == 200  # no event id: a digest
+    assert MailEvent.objects.filter(subscriber=reader).count() == 1
