@@ -52,8 +52,9 @@ def sign_up_settle(*, subscriber_id: int) -> None:
 
     New and unsubscribed addresses become pending with the categories ticked (none ticked keeps
     earlier choices); a confirmed address is left as it is: its interests change only through its
-    own signed link, and so is a bounced or complained one (never mailed again). A confirmation is asked for at most once an hour per address, however often
-    it signs up; ``confirmation_send`` sends what was asked for.
+    own signed link, and so is a bounced or complained one (never mailed again). A confirmation
+    is asked for at most once an hour per address, however often it signs up;
+    ``confirmation_send`` sends what was asked for.
     """
     now = timezone.now()
     with transaction.atomic():
