@@ -9,7 +9,7 @@ import ipaddress
 import os
 import re
 from typing import overload
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -19,6 +19,15 @@ _FALSE = {"0", "false", "no", "off"}
 _RATE = re.compile(r"^\d+/\d*[smhd]$")
 _DATABASE_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
 _EMAIL_SCHEMES = {"smtp", "smtps", "smtp+tls", "smtp+ssl", "consolemail", "dummymail"}
+# Email service providers, sent to through django-anymail (docs/configuration.md).
+_ESP_BACKENDS = {
+    "ses": "anymail.backends.amazon_ses.EmailBackend",
+    "postmark": "anymail.backends.postmark.EmailBackend",
+}
+_EMAIL_EXPECTED = (
+    "smtp://host:port, smtp+tls://user:password@host:port, ses://?region=eu-west-1, "
+    "postmark://SERVER_TOKEN@ or consolemail://"
+)
 _EMAIL_OPTIONS = {
     "EMAIL_HOST": "host",
     "EMAIL_PORT": "port",
@@ -40,6 +49,8 @@ def _redact(value: str) -> str:
     parts = urlsplit(value)
     if parts.password:
         return value.replace(f":{parts.password}@", ":***@", 1)
+    if parts.scheme == "postmark" and parts.username:
+        return value.replace(f"{parts.username}@", "***@", 1)  # the server token
     return value
 
 
@@ -143,13 +154,17 @@ def read_redis_url(name: str) -> str | None:
 
 
 def read_mailer(name: str, default: str) -> dict:
-    """Translate an email URL into one entry of Django 6.1's ``MAILERS`` setting."""
+    """Translate an email URL into one entry of Django 6.1's ``MAILERS`` setting.
+
+    ``smtp…://`` and ``consolemail://`` go through django-environ; ``ses://`` and
+    ``postmark://`` name an email service provider, reached through django-anymail.
+    """
     value = _raw(name) or default
     scheme = urlsplit(value).scheme
+    if scheme in _ESP_BACKENDS:
+        return _esp_mailer(name, value)
     if scheme not in _EMAIL_SCHEMES:
-        raise _fail(
-            name, value, "smtp://host:port, smtp+tls://user:password@host:port or consolemail://"
-        )
+        raise _fail(name, value, _EMAIL_EXPECTED)
     try:
         config = environ.Env.email_url_config(value)
     except (ValueError, ImproperlyConfigured) as error:
@@ -162,6 +177,82 @@ def read_mailer(name: str, default: str) -> dict:
     if config["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
         options["timeout"] = 30
     return {"BACKEND": config["EMAIL_BACKEND"], "OPTIONS": options}
+
+
+def _esp_mailer(name: str, value: str) -> dict:
+    """``ses://?region=…[&configuration_set=…]`` or ``postmark://SERVER_TOKEN@``.
+
+    Amazon SES takes its credentials the way boto3 finds them (AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY, or the machine's role), so none is written in the URL; its region
+    comes from the URL or AWS_REGION. Postmark's server token is the URL's user, or
+    POSTMARK_SERVER_TOKEN when the URL has none (a token kept apart from the URL).
+    """
+    parts = urlsplit(value)
+    try:
+        query = parse_qs(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
+    except ValueError as error:
+        raise _fail(name, value, f"a well-formed query string ({error})") from error
+    backend = _ESP_BACKENDS[parts.scheme]
+    if parts.scheme == "ses":
+        unknown = set(query) - {"region", "configuration_set"}
+        if unknown or parts.netloc or parts.path not in ("", "/"):
+            raise _fail(name, value, "ses://?region=REGION, optionally &configuration_set=NAME")
+        region = (query.get("region") or [""])[-1] or _raw("AWS_REGION")
+        region = region or _raw("AWS_DEFAULT_REGION")
+        if not region or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d+", region):
+            raise _fail(
+                name, value, "an AWS region, such as ses://?region=eu-west-1 (or AWS_REGION)"
+            )
+        options: dict = {"client_params": {"region_name": region}}
+        if configuration_set := (query.get("configuration_set") or [""])[-1]:
+            options["configuration_set_name"] = configuration_set
+        return {"BACKEND": backend, "OPTIONS": options}
+    # postmark://TOKEN@[?broadcast_stream=NAME] (the token is the user part)
+    unknown = set(query) - {"broadcast_stream"}
+    if unknown or parts.path not in ("", "/") or parts.password or parts.port:
+        raise _fail(
+            name,
+            value,
+            "postmark://SERVER_TOKEN@ (or postmark:// and POSTMARK_SERVER_TOKEN), "
+            "optionally ?broadcast_stream=NAME",
+        )
+    token = unquote(parts.username or "") or _raw("POSTMARK_SERVER_TOKEN")
+    if not token:
+        raise _fail(
+            name,
+            value,
+            "a Postmark server token: postmark://SERVER_TOKEN@ or POSTMARK_SERVER_TOKEN",
+        )
+    return {"BACKEND": backend, "OPTIONS": {"server_token": token}}
+
+
+def read_broadcast_stream(name: str) -> str | None:
+    """Postmark's stream for the editions (``postmark://TOKEN@?broadcast_stream=NAME``).
+
+    Postmark keeps bulk mail apart from transactional mail: a newsletter goes through a
+    Broadcast stream, while confirmations and welcomes stay on the server's default
+    (transactional) stream. None for every other ``EMAIL_URL`` (``read_mailer`` checked it).
+    """
+    value = _raw(name)
+    if value is None or urlsplit(value).scheme != "postmark":
+        return None
+    query = parse_qs(urlsplit(value).query, keep_blank_values=True)
+    return (query.get("broadcast_stream") or [""])[-1] or None
+
+
+def read_webhook_secret(name: str) -> str | None:
+    """The ``user:password`` ESPs send as HTTP basic auth to the bounce webhooks; unset turns the
+    webhooks off (they refuse every post) rather than leaving them open."""
+    value = _raw(name)
+    if value is None:
+        return None
+    user, colon, password = value.partition(":")
+    if not colon or not user or len(password) < 16 or any(ord(c) < 33 for c in value):
+        raise ImproperlyConfigured(
+            f"{name} is not valid: expected user:password, without spaces, the password at "
+            "least 16 characters (python -c 'import secrets; print(secrets.token_urlsafe(24))')."
+        )
+    return value
 
 
 def read_site_url(name: str, default: str) -> str:

@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 from compsite.environment import (
     cron_schedule,
     read_bool,
+    read_broadcast_stream,
     read_crontab,
     read_database,
     read_list,
@@ -24,6 +25,7 @@ from compsite.environment import (
     read_str,
     read_trusted_proxies,
     read_urls,
+    read_webhook_secret,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_ratelimit",
     "axes",
+    "anymail",  # ESP backends and the bounce and complaint webhooks (newsletter/webhooks.py)
     "comparisons",
     "reviews",
     "newsletter",
@@ -221,10 +224,15 @@ MAILERS = {
         "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
     )
 }
+# Through Postmark, the editions' (bulk) stream; confirmations and welcomes use the default one.
+NEWSLETTER_BROADCAST_STREAM = read_broadcast_stream("EMAIL_URL")
 DEFAULT_FROM_EMAIL: str = read_str(
     "DEFAULT_FROM_EMAIL", default=f"Weekly AI Tool Verdicts <verdicts@{_site_host}>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# django-anymail: the user:password an ESP sends (HTTP basic auth) with each bounce and complaint
+# notification to /anymail/<esp>/tracking/. Unset, those addresses refuse every post.
+ANYMAIL: dict[str, object] = {"WEBHOOK_SECRET": read_webhook_secret("ANYMAIL_WEBHOOK_SECRET") or []}
 # DKIM over SMTP (newsletter/deliverability.py): the private key (PEM) and its selector; both set,
 # every newsletter message is signed for DEFAULT_FROM_EMAIL's domain (or DKIM_DOMAIN).
 DKIM_PRIVATE_KEY = read_str("DKIM_PRIVATE_KEY")

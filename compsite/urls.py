@@ -31,6 +31,8 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("newsletter/", include("newsletter.urls")),
+    # The ESPs' bounce and complaint notifications (POST only, never cached: no shared() here).
+    path("anymail/", include("newsletter.webhook_urls")),
     # The editors' own pages (choosing a password, the markdown preview) sit beside the admin.
     path("admin/", include("editors.urls")),
     path("admin/", admin.site.urls),

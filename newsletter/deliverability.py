@@ -8,6 +8,12 @@ by default: the host's name). Both come from the sending domain: the address in
 DKIM signing happens when ``DKIM_PRIVATE_KEY`` (PEM) and ``DKIM_SELECTOR`` are set: each message
 is signed over the bytes the SMTP backend will send (``NewsletterEmail.message``). The public key
 is published as a TXT record at ``<selector>._domainkey.<domain>``.
+
+Through an email service provider (``EMAIL_URL`` ``ses://`` or ``postmark://``, django-anymail)
+the provider signs with its own keys and writes the Message-ID: Amazon SES replaces Message-ID
+and Date on every message, so a signature of ours over them would break on the way out, and an
+id of ours would never reach the reader. On that path we add neither (``esp_sends``); the
+provider's DKIM records are published instead (docs/configuration.md).
 """
 
 from __future__ import annotations
@@ -42,6 +48,12 @@ def message_id() -> str:
     return email.utils.make_msgid(domain=sending_domain())
 
 
+def esp_sends() -> bool:
+    """Whether the default mailer is an email service provider's API (django-anymail)."""
+    mailer = getattr(settings, "MAILERS", {}).get("default", {})
+    return str(mailer.get("BACKEND", "")).startswith("anymail.")
+
+
 def _private_key() -> bytes | None:
     key = getattr(settings, "DKIM_PRIVATE_KEY", None)
     if not key or not getattr(settings, "DKIM_SELECTOR", None):
@@ -51,7 +63,8 @@ def _private_key() -> bytes | None:
 
 
 def signs() -> bool:
-    return _private_key() is not None
+    """Whether we sign: a key is configured and the mail goes out over SMTP, not an ESP."""
+    return _private_key() is not None and not esp_sends()
 
 
 def dkim_signature(data: bytes, present: list[str]) -> str:

@@ -33,7 +33,8 @@ _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=
 
 
 class NewsletterEmail(EmailMultiAlternatives):
-    """The newsletter's messages: their own Message-ID, long headers whole, DKIM-signed.
+    """The newsletter's messages: their own Message-ID, long headers whole, DKIM-signed (over
+    SMTP; through an ESP the provider does both, ``deliverability`` says why).
 
     Every message gets a new Message-ID at the sending domain, not the machine's name
     (``deliverability.message_id``). Headers are written on one line, up to RFC 5322's 998
@@ -47,7 +48,11 @@ class NewsletterEmail(EmailMultiAlternatives):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A copy made from another message (``EditionCopies``) gets an id of its own too.
-        self.extra_headers = {**self.extra_headers, "Message-ID": deliverability.message_id()}
+        # Through an ESP the provider writes the id (SES replaces any we set): none of ours.
+        headers = {k: v for k, v in self.extra_headers.items() if k.lower() != "message-id"}
+        if not deliverability.esp_sends():
+            headers["Message-ID"] = deliverability.message_id()
+        self.extra_headers = headers
 
     def message(self, *, policy=email.policy.default):
         mime = super().message(policy=policy.clone(max_line_length=998))

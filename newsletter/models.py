@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core import signing
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 from comparisons.models import Category, Comparison, ComparisonEntry, Tool
@@ -17,6 +18,8 @@ from compsite.validators import validate_single_line
 BRAND = "Weekly AI Tool Verdicts"
 CONFIRM_MAX_AGE = datetime.timedelta(days=7)
 CONFIRMATION_RESEND_AFTER = datetime.timedelta(hours=1)
+# Soft bounces (a full mailbox, a server that is down) in a row before an address is given up.
+SOFT_BOUNCES_ALLOWED = 3
 
 # One salt per purpose: a token made for one link never opens another.
 CONFIRM_SALT = "newsletter.confirm"
@@ -93,6 +96,13 @@ class Subscriber(models.Model):
         PENDING = "pending", "Pending confirmation"
         CONFIRMED = "confirmed", "Confirmed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        # Set by the mail itself (newsletter/services/bounces.py): never mailed again, whatever
+        # the address does later (signing up again included).
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Complained (marked as spam)"
+
+    # Statuses that are never sent anything again.
+    SUPPRESSED = (Status.BOUNCED, Status.COMPLAINED)
 
     email = models.EmailField(max_length=254, unique=True, help_text="Stored normalised.")
     status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
@@ -113,6 +123,19 @@ class Subscriber(models.Model):
     # in it. The web request only records these, the same way for every address.
     signup_requested_at = models.DateTimeField(null=True, blank=True)
     signup_interests = models.JSONField(default=list, blank=True)
+    # What the mail servers said (services.bounces): a hard bounce, or the third soft bounce in
+    # a row, marks the address bounced; a spam complaint marks it complained.
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    complained_at = models.DateTimeField(null=True, blank=True)
+    problem = models.CharField(
+        "reason",
+        max_length=500,
+        blank=True,
+        help_text="Why the address bounced or complained, as the mail server or ESP put it.",
+    )
+    soft_bounces = models.PositiveSmallIntegerField(
+        default=0, help_text="Soft bounces since the last delivery."
+    )
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -129,10 +152,17 @@ class Subscriber(models.Model):
             # instead of sorting a million rows. Postgres also has a trigram index on the
             # address for the admin's search (migration 0004).
             models.Index(fields=["created_at", "id"], name="subscriber_newest"),
+            # A bounce or complaint names an address in whatever case the ESP kept: it is looked
+            # up case-insensitively (services.bounces), off this index rather than a scan.
+            models.Index(Upper("email"), name="subscriber_email_upper"),
         ]
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def is_suppressed(self) -> bool:
+        return self.status in self.SUPPRESSED
 
     # --- Signed links ------------------------------------------------------------------------
     # Confirmation links carry a timestamp (valid 7 days); unsubscribe and interests links never
@@ -386,6 +416,10 @@ class Delivery(models.Model):
     # When a batch task was last enqueued for it: the sweep re-enqueues work whose task is lost.
     queued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The ESP's id for the message (anymail's ``message_id``): its bounce and complaint
+    # notifications name it. Empty over SMTP. The database's default too: the send records
+    # deliveries with its own INSERT … SELECT (services.sending.record_deliveries).
+    esp_message_id = models.CharField(max_length=255, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name_plural = "deliveries"
@@ -398,7 +432,44 @@ class Delivery(models.Model):
             # An edition's deliveries of one status in id order: the send walks its pending ones
             # a batch at a time from here, and the admin's list pages through them newest first.
             models.Index(fields=["edition", "status", "id"], name="delivery_edition_status"),
+            # An ESP's notification names the message: only deliveries sent through one have it.
+            models.Index(
+                fields=["esp_message_id"],
+                condition=~Q(esp_message_id=""),
+                name="delivery_esp_message",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.edition} → {self.subscriber}"
+
+
+class MailEvent(models.Model):
+    """A bounce or complaint the mail reported, kept once: an ESP that posts the same
+    notification twice (they retry until answered) counts once (unique ESP and event key)."""
+
+    class Kind(models.TextChoices):
+        HARD_BOUNCE = "hard_bounce", "Hard bounce"
+        SOFT_BOUNCE = "soft_bounce", "Soft bounce"
+        COMPLAINT = "complaint", "Complaint"
+
+    source = models.CharField(max_length=40, help_text="The ESP, or SMTP.")
+    key = models.CharField(max_length=200, help_text="The ESP's event id (or a digest of it).")
+    kind = models.CharField(max_length=12, choices=Kind)
+    recipient = models.CharField(max_length=254)
+    # Deleting a subscriber (their request to be forgotten) deletes what the mail said of them.
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, null=True, blank=True, related_name="mail_events"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="one_mail_event_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient}"

@@ -1,4 +1,5 @@
-"""Edition changes purge the archive and the edition's page from shared caches once they commit."""
+"""Edition changes purge the archive and the edition's page from shared caches once they commit;
+the ESPs' bounce and complaint notifications reach the subscribers (newsletter/webhooks.py)."""
 
 from django.db.models.signals import post_delete, post_save
 
@@ -16,7 +17,12 @@ def edition_changed(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
+    from anymail.signals import tracking
+
     from newsletter.models import Edition, EditionItem
+    from newsletter.webhooks import tracking_received
+
+    tracking.connect(tracking_received, dispatch_uid="newsletter-tracking")
 
     for model in (Edition, EditionItem):
         post_save.connect(edition_changed, sender=model, dispatch_uid=f"purge-{model.__name__}")

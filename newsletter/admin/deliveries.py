@@ -32,6 +32,7 @@ class DeliveryAdmin(LargeListMixin, ListInputMixin, admin.ModelAdmin):
         "created_at",
         "queued_at",
         "sent_at",
+        "esp_message_id",
     ]
     readonly_fields = fields  # type: ignore[assignment]  # plain names: both types allow them
 

@@ -67,7 +67,15 @@ class SubscriberAdmin(LargeListMixin, ListInputMixin, admin.ModelAdmin):
     there is no date hierarchy (it groups every row by date) and no sorting by unindexed columns.
     """
 
-    list_display = ["email", "status", "interest_list", "created_at", "confirmed_at"]
+    list_display = [
+        "email",
+        "status",
+        "interest_list",
+        "created_at",
+        "confirmed_at",
+        "mail_problem",
+    ]
+    # "Bounced" and "Complained" are statuses: the status filter finds them.
     list_filter = ["status", InterestFilter]
     search_fields = ["email"]
     search_help_text = "Any part of the address, at least three characters."
@@ -83,11 +91,23 @@ class SubscriberAdmin(LargeListMixin, ListInputMixin, admin.ModelAdmin):
         "confirmation_sent_at",
         "confirmed_at",
         "unsubscribed_at",
+        "bounced_at",
+        "complained_at",
+        "problem",
+        "soft_bounces",
     ]
     readonly_fields = [field for field in fields if field != "interests"]  # type: ignore[misc]  # plain names
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("interests")
+
+    @admin.display(description="Bounce or complaint")
+    def mail_problem(self, subscriber: Subscriber) -> str:
+        """When the address bounced or complained, and the reason the mail gave."""
+        moment = subscriber.complained_at or subscriber.bounced_at
+        if not subscriber.is_suppressed or moment is None:
+            return ""
+        return f"{moment:%Y-%m-%d %H:%M} UTC: {subscriber.problem}"
 
     @admin.display(description="Interests")
     def interest_list(self, subscriber: Subscriber) -> str:
@@ -114,6 +134,9 @@ class SubscriberAdmin(LargeListMixin, ListInputMixin, admin.ModelAdmin):
             "signed up",
             "confirmed",
             "unsubscribed",
+            "bounced",
+            "complained",
+            "reason",
         ]
         rows = (
             [
@@ -123,6 +146,9 @@ class SubscriberAdmin(LargeListMixin, ListInputMixin, admin.ModelAdmin):
                 _iso(subscriber.created_at),
                 _iso(subscriber.confirmed_at),
                 _iso(subscriber.unsubscribed_at),
+                _iso(subscriber.bounced_at),
+                _iso(subscriber.complained_at),
+                subscriber.problem,
             ]
             for subscriber in queryset.order_by("email").iterator(chunk_size=2000)
         )
@@ -130,7 +156,10 @@ class SubscriberAdmin(LargeListMixin, ListInputMixin, admin.ModelAdmin):
 
     @admin.action(description="Unsubscribe the selected subscribers", permissions=["change"])
     def unsubscribe(self, request, queryset) -> None:
-        leaving = list(queryset.exclude(status=Subscriber.Status.UNSUBSCRIBED))
+        # Bounced and complained addresses already get nothing, and stay so.
+        leaving = list(
+            queryset.exclude(status__in=[Subscriber.Status.UNSUBSCRIBED, *Subscriber.SUPPRESSED])
+        )
         for subscriber in leaving:
             services.subscriber_unsubscribe(subscriber_id=subscriber.pk)
         log_changes(self, request, leaving, "Unsubscribed by an editor.")

@@ -28,14 +28,19 @@ from comparisons.models import Comparison
 from compsite.counting import Tally
 from newsletter import emails
 from newsletter.models import Delivery, Edition, SendProgress, Subscriber
-from newsletter.services import queue
+from newsletter.services import bounces, queue
 from newsletter.services.editions import (
     edition_audience,
     edition_problems,
     edition_recipients,
     number_edition,
 )
-from newsletter.services.errors import CONNECTION_ERRORS, MESSAGE_ERRORS, describe
+from newsletter.services.errors import (
+    CONNECTION_ERRORS,
+    MESSAGE_ERRORS,
+    describe,
+    permanent_refusal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -330,9 +335,11 @@ def deliveries_send(
     once the server accepted it. Another task holding the same ids (a redelivered or
     re-enqueued batch) skips the locked row and finds it sent afterwards.
 
-    An error about one message (a refused recipient) is recorded on that delivery and the batch
-    goes on; an error about the server stops the batch. Either way the delivery stays pending for
-    the task's retry with backoff, and is marked failed with its error on the final attempt.
+    An error about one message is recorded on that delivery and the batch goes on; an error
+    about the server stops the batch. Either way the delivery stays pending for the task's retry
+    with backoff, and is marked failed with its error on the final attempt, except for a
+    permanent refusal of the recipient (a 5xx, ``errors.permanent_refusal``): failed at once,
+    and the subscriber hard-bounced (``services.bounces``).
 
     What the batch needs is loaded for all of it first, and each distinct copy of the edition is
     rendered once (``emails.EditionCopies``). Messages go through ``mailers["default"]`` (Django
@@ -364,11 +371,17 @@ def deliveries_send(
                     result.skipped += 1
                     continue
                 message = copies.message(subscriber, theirs, has_interests=bool(interest_ids))
+                if stream := settings.NEWSLETTER_BROADCAST_STREAM:
+                    # Postmark sends bulk mail through a Broadcast stream (anymail's esp_extra).
+                    message.esp_extra = {"MessageStream": stream}  # type: ignore[attr-defined]
                 try:
                     mailer.open()  # once: an open connection is kept
                     mailer.send_messages([message])
                 except MESSAGE_ERRORS as error:
-                    _record_failure(delivery_id, error, final_attempt, result)
+                    if (reason := permanent_refusal(error)) is not None:
+                        _record_refusal(delivery_id, subscriber, edition_id, error, reason, result)
+                    else:
+                        _record_failure(delivery_id, error, final_attempt, result)
                     continue
                 except CONNECTION_ERRORS as error:
                     _record_failure(delivery_id, error, final_attempt, result)
@@ -380,6 +393,7 @@ def deliveries_send(
                         status=Delivery.Status.SENT,
                         sent_at=timezone.now(),
                         error="",
+                        esp_message_id=esp_message_id(message),
                     )
                     result.sent += 1
             if lost is not None:
@@ -390,6 +404,34 @@ def deliveries_send(
     finally:
         _close_quietly(mailer)
     return result
+
+
+def esp_message_id(message) -> str:
+    """The ESP's id for a message it accepted (anymail sets ``anymail_status``); "" over SMTP."""
+    status = getattr(message, "anymail_status", None)
+    return str(getattr(status, "message_id", None) or "")[:255]
+
+
+def _record_refusal(
+    delivery_id: int,
+    subscriber: Subscriber,
+    edition_id: int,
+    error: BaseException,
+    reason: str,
+    result: BatchResult,
+) -> None:
+    """The server will never take this address (a 5xx): failed at once, with no retry, and the
+    subscriber hard-bounced, so that no later send tries it again."""
+    _settle(delivery_id, attempted=True, status=Delivery.Status.FAILED, error=describe(error))
+    bounces.refusal_record(
+        subscriber=subscriber,
+        error=error,
+        reason=reason,
+        what=f"edition-{edition_id}-delivery-{delivery_id}",
+    )
+    result.failed += 1
+    result.error = describe(error)
+    logger.warning("delivery %s refused for good: %s", delivery_id, reason)
 
 
 def _record_failure(

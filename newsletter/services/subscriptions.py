@@ -15,8 +15,8 @@ from django.utils import timezone
 from comparisons.models import Category
 from newsletter import emails
 from newsletter.models import CONFIRMATION_RESEND_AFTER, Subscriber, normalise_email
-from newsletter.services import queue
-from newsletter.services.errors import CONNECTION_ERRORS
+from newsletter.services import bounces, queue
+from newsletter.services.errors import CONNECTION_ERRORS, MESSAGE_ERRORS, permanent_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +52,9 @@ def sign_up_settle(*, subscriber_id: int) -> None:
 
     New and unsubscribed addresses become pending with the categories ticked (none ticked keeps
     earlier choices); a confirmed address is left as it is: its interests change only through its
-    own signed link. A confirmation is asked for at most once an hour per address, however often
-    it signs up; ``confirmation_send`` sends what was asked for.
+    own signed link, and so is a bounced or complained one (never mailed again). A confirmation
+    is asked for at most once an hour per address, however often it signs up;
+    ``confirmation_send`` sends what was asked for.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -66,7 +67,11 @@ def sign_up_settle(*, subscriber_id: int) -> None:
             return  # settled already (a doubled task, the sweep racing the original)
         interest_ids = subscriber.signup_interests
         subscriber.signup_requested_at, subscriber.signup_interests = None, []
-        if subscriber.status != Subscriber.Status.CONFIRMED:
+        if subscriber.is_suppressed:
+            # Bounced or complained: nothing is sent to it again, a confirmation neither. The
+            # request is settled the same way, so the answer still tells nobody anything.
+            pass
+        elif subscriber.status != Subscriber.Status.CONFIRMED:
             if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
                 subscriber.status = Subscriber.Status.PENDING
                 subscriber.confirmed_at = None
@@ -97,9 +102,10 @@ def subscriber_confirm(*, subscriber_id: int, email: str) -> tuple[Subscriber | 
 
 
 def subscriber_unsubscribe(*, subscriber_id: int) -> None:
-    """Leave at once. Idempotent; an unknown id is simply nothing to do."""
+    """Leave at once. Idempotent; an unknown id is simply nothing to do. A bounced or complained
+    address stays so (it gets nothing either way, and signing up again must not revive it)."""
     Subscriber.objects.filter(pk=subscriber_id).exclude(
-        status=Subscriber.Status.UNSUBSCRIBED
+        status__in=[Subscriber.Status.UNSUBSCRIBED, *Subscriber.SUPPRESSED]
     ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
 
 
@@ -131,16 +137,21 @@ def confirmation_send(*, subscriber_id: int) -> bool:
     subscriber = Subscriber.objects.get(pk=subscriber_id)
     try:
         emails.confirmation_email(subscriber).send(using="default")
-    except smtplib.SMTPRecipientsRefused as error:
+    except (*MESSAGE_ERRORS, *CONNECTION_ERRORS) as error:
+        if (reason := permanent_refusal(error)) is not None:
+            # Refused for good (a 5xx): a hard bounce; the claim stays, nobody retries it.
+            bounces.refusal_record(
+                subscriber=subscriber, error=error, reason=reason, what="confirmation"
+            )
+        elif not isinstance(error, (smtplib.SMTPRecipientsRefused, ValueError)):
+            # Still owed: give the claim back for the task's retry or, failing that, the sweep.
+            Subscriber.objects.filter(pk=subscriber_id, confirmation_sent_at=now).update(
+                confirmation_sent_at=None
+            )
+            raise
         # The server will never take this address: keep the claim so nobody retries it.
         logger.warning("confirmation to subscriber %s refused: %s", subscriber_id, error)
         return False
-    except CONNECTION_ERRORS:
-        # Still owed: give the claim back for the task's retry or, failing that, the sweep.
-        Subscriber.objects.filter(pk=subscriber_id, confirmation_sent_at=now).update(
-            confirmation_sent_at=None
-        )
-        raise
     return True
 
 
@@ -150,7 +161,13 @@ def welcome_send(*, subscriber_id: int) -> bool:
     ).first()
     if subscriber is None:
         return False
-    emails.welcome_email(subscriber).send(using="default")
+    try:
+        emails.welcome_email(subscriber).send(using="default")
+    except MESSAGE_ERRORS as error:
+        if (reason := permanent_refusal(error)) is None:
+            raise  # retried by the task, as a server's error is
+        bounces.refusal_record(subscriber=subscriber, error=error, reason=reason, what="welcome")
+        return False
     return True
 
 

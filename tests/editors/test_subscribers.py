@@ -46,7 +46,14 @@ def test_counts_per_status_head_the_list(editor_client, people):
     soup = BeautifulSoup(editor_client.get(LIST, {"q": "ada"}).content, "html.parser")
     counts = [" ".join(li.text.split()) for li in soup.select(".status-counts li")]
     # Whatever the search, the counts are of everyone.
-    assert counts == ["Pending confirmation: 1", "Confirmed: 2", "Unsubscribed: 1", "All: 4"]
+    assert counts == [
+        "Pending confirmation: 1",
+        "Confirmed: 2",
+        "Unsubscribed: 1",
+        "Bounced: 0",
+        "Complained (marked as spam): 0",
+        "All: 4",
+    ]
     link = soup.select_one(".status-counts a")["href"]
     assert link == "?status__exact=pending"
 
@@ -66,7 +73,17 @@ def test_csv_export_keeps_unicode_and_defuses_formulas(editor_client):
     assert response["Content-Disposition"] == 'attachment; filename="subscribers.csv"'
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["email", "status", "interests", "signed up", "confirmed", "unsubscribed"]
+    assert rows[0] == [
+        "email",
+        "status",
+        "interests",
+        "signed up",
+        "confirmed",
+        "unsubscribed",
+        "bounced",
+        "complained",
+        "reason",
+    ]
     by_email = {row[0]: row for row in rows[1:]}
     assert set(by_email) == {
         "'+plus@example.com",

@@ -36,13 +36,15 @@ class Sink:
     """Accepts everything, except what the test tells it to refuse.
 
     ``refuse``: addresses rejected at RCPT with a permanent 550. ``defer``: address → how many
-    times to answer DATA with a temporary 451 before accepting. ``delay``: seconds between taking
+    times to answer DATA with a temporary 451 before accepting. ``reject_data``: address → the
+    reply DATA always gets (a 5xx such as "550 5.1.1 …" or "554 5.7.1 …"). ``delay``: seconds between taking
     a message in (it counts as received from then on) and answering 250, as a busy server does;
     a client that dies in between never learns its message arrived.
     """
 
     refuse: set[str] = field(default_factory=set)
     defer: dict[str, int] = field(default_factory=dict)
+    reject_data: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     received: list[Received] = field(default_factory=list)
     port: int = 0
@@ -66,6 +68,8 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         with self._lock:
             for address in envelope.rcpt_tos:
+                if address in self.reject_data:
+                    return self.reject_data[address]
                 if self.defer.get(address, 0) > 0:
                     self.defer[address] -= 1
                     return "451 4.3.0 Try again later"

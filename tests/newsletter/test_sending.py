@@ -120,18 +120,19 @@ def test_temporary_smtp_errors_are_retried_until_the_message_goes(eager, sink, e
     assert delivery.error == ""
 
 
-def test_a_refused_address_fails_with_its_error_after_the_retries_and_blocks_nobody(
-    eager, sink, edition
-):
+def test_an_address_refused_for_good_fails_at_once_bounces_and_blocks_nobody(eager, sink, edition):
     good = SubscriberFactory.create_batch(3)
     bad = SubscriberFactory(email="gone@example.com")
-    sink.refuse.add(bad.email)
+    sink.refuse.add(bad.email)  # "550 5.1.1 No such mailbox here" at RCPT
     send_edition(edition.pk)
     assert sink.per_address(SUBJECT) == {subscriber.email: 1 for subscriber in good}
     delivery = Delivery.objects.get(subscriber=bad)
     assert delivery.status == Delivery.Status.FAILED
-    assert delivery.attempts == MAX_RETRIES + 1
+    assert delivery.attempts == 1  # a 5xx is not retried
     assert "550" in delivery.error and "No such mailbox" in delivery.error
+    bad.refresh_from_db()
+    assert bad.status == Subscriber.Status.BOUNCED
+    assert bad.bounced_at is not None and "550" in bad.problem
     edition.refresh_from_db()
     assert edition.status == Edition.Status.SENT
 

@@ -15,9 +15,9 @@ from tests.newsletter.factories import SubscriberFactory
 from tests.newsletter.test_sending import (  # noqa: F401 - collected and run here too
     SUBJECT,
     edition,
-    test_a_refused_address_fails_with_its_error_after_the_retries_and_blocks_nobody,
     test_a_rerun_while_sending_adds_newly_confirmed_subscribers_and_repeats_nobody,
     test_a_second_beat_a_rerun_and_a_retried_batch_send_nobody_twice,
+    test_an_address_refused_for_good_fails_at_once_bounces_and_blocks_nobody,
     test_an_address_sent_the_email_packages_way_gets_the_same_message,
     test_an_error_mid_batch_rolls_back_only_the_claim_in_hand,
     test_an_unreachable_smtp_server_fails_the_deliveries_with_the_error,

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VARIABLES = [
     "DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL", "ALLOWED_HOSTS",
     "DEFAULT_FROM_EMAIL", "VOTE_RATE", "SIGNUP_RATE", "NEWSLETTER_SCHEDULE", "FORWARDED_ALLOW_IPS",
+    "ANYMAIL_WEBHOOK_SECRET", "POSTMARK_SERVER_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION",
 ]  # fmt: skip
 
 PROBE = """
@@ -37,6 +38,7 @@ print(json.dumps({
     "schedule": settings.NEWSLETTER_SCHEDULE,
     "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
     "proxies": [str(network) for network in settings.FORWARDED_ALLOW_IPS],
+    "webhook_secret": settings.ANYMAIL["WEBHOOK_SECRET"],
 }))
 """
 
@@ -160,6 +162,13 @@ def test_manage_py_prints_one_clear_line():
         ("REDIS_URL", "localhost:6379"),
         ("REDIS_URL", "redis://cache:notaport/0"),
         ("EMAIL_URL", "carrier-pigeon://loft"),
+        ("EMAIL_URL", "ses://"),
+        ("EMAIL_URL", "ses://?region=moon-base"),
+        ("EMAIL_URL", "ses://?region=eu-west-1&colour=blue"),
+        ("EMAIL_URL", "ses://somewhere/?region=eu-west-1"),
+        ("EMAIL_URL", "postmark://"),
+        ("EMAIL_URL", "postmark://token@/path"),
+        ("EMAIL_URL", "postmark://token@?stream=x"),
         ("SITE_URL", "verdicts.example"),
         ("SITE_URL", "ftp://verdicts.example"),
         ("VOTE_RATE", "lots"),
@@ -190,3 +199,53 @@ def test_an_ipv6_site_url_is_allowed_as_browsers_send_its_host():
     config = probe({"DEBUG": "1", "SITE_URL": "http://[::2]:8000"})
     assert "[::2]" in config["allowed_hosts"]
     assert config["csrf_origins"] == ["http://[::2]:8000"]
+
+
+def test_email_url_names_amazon_ses_with_the_region_from_the_url_or_aws_region():
+    config = probe({"DEBUG": "1", "EMAIL_URL": "ses://?region=eu-west-1&configuration_set=news"})
+    assert config["mailer"] == {
+        "BACKEND": "anymail.backends.amazon_ses.EmailBackend",
+        "OPTIONS": {
+            "client_params": {"region_name": "eu-west-1"},
+            "configuration_set_name": "news",
+        },
+    }
+    config = probe({"DEBUG": "1", "EMAIL_URL": "ses://", "AWS_REGION": "us-east-2"})
+    assert config["mailer"]["OPTIONS"] == {"client_params": {"region_name": "us-east-2"}}
+
+
+def test_email_url_names_postmark_with_its_token_in_the_url_or_beside_it():
+    config = probe({"DEBUG": "1", "EMAIL_URL": "postmark://pm-token-1@"})
+    assert config["mailer"] == {
+        "BACKEND": "anymail.backends.postmark.EmailBackend",
+        "OPTIONS": {"server_token": "pm-token-1"},
+    }
+    config = probe({"DEBUG": "1", "EMAIL_URL": "postmark://", "POSTMARK_SERVER_TOKEN": "pm-2"})
+    assert config["mailer"]["OPTIONS"] == {"server_token": "pm-2"}
+
+
+def test_a_postmark_token_in_a_bad_url_is_not_echoed():
+    result = run_with(
+        {"DEBUG": "1", "EMAIL_URL": "postmark://secret-token-77@/x"},
+        code="import django; django.setup()",
+    )
+    assert result.returncode != 0 and "EMAIL_URL=" in result.stderr
+    assert "secret-token-77" not in result.stderr
+
+
+def test_the_webhook_secret_is_user_colon_password_and_never_echoed():
+    config = probe({"DEBUG": "1", "ANYMAIL_WEBHOOK_SECRET": "esp:a-long-webhook-password"})
+    assert config["webhook_secret"] == "esp:a-long-webhook-password"
+    assert probe({"DEBUG": "1"})["webhook_secret"] == []
+    for bad in [
+        "no-colon-here-at-all-0000",
+        "esp:short",
+        ":a-long-webhook-password",
+        "e s:p a s s w o r d 1 2 3 4",
+    ]:
+        result = run_with(
+            {"DEBUG": "1", "ANYMAIL_WEBHOOK_SECRET": bad}, code="import django; django.setup()"
+        )
+        assert result.returncode != 0
+        assert "ANYMAIL_WEBHOOK_SECRET is not valid" in result.stderr
+        assert bad not in result.stderr

@@ -15,7 +15,23 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
-def test_deploy_check_passes_with_only_the_designed_variables():
+ESP_VARIABLES = {
+    "ANYMAIL_WEBHOOK_SECRET": "esp-hooks:a-long-webhook-password-4821",
+    "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "example-secret-key",
+}
+
+
+@pytest.mark.parametrize(
+    "mail",
+    [
+        {"EMAIL_URL": "smtp://mail.internal:25"},
+        {"EMAIL_URL": "ses://?region=eu-west-1", **ESP_VARIABLES},
+        {"EMAIL_URL": "postmark://", "POSTMARK_SERVER_TOKEN": "server-token", **ESP_VARIABLES},
+    ],
+    ids=["smtp", "ses", "postmark"],
+)
+def test_deploy_check_passes_with_only_the_designed_variables(mail):
     env = {
         key: value for key, value in os.environ.items() if not key.startswith(("DJANGO", "DEBUG"))
     }
@@ -23,9 +39,9 @@ def test_deploy_check_passes_with_only_the_designed_variables():
         SECRET_KEY="k7#Qm2!vR9@xL4$wT8^zB1&nF6*pJ3(hD5)sG0-yC8=eU2+aK7_iO4;uM9:tN1",
         DATABASE_URL="postgres://app@db.internal:5432/verdicts",
         REDIS_URL="redis://cache.internal:6379/0",
-        EMAIL_URL="smtp://mail.internal:25",
         SITE_URL="https://verdicts.example",
         ALLOWED_HOSTS="verdicts.example",
+        **mail,
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
