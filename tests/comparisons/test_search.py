@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from comparisons.search import MAX_QUERY, clean_query, search_everything
+from comparisons.search import CLOSE_NAMES, MAX_QUERY, clean_query, close_names, search_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,10 @@ def test_search_query_count_is_fixed(demo, client, django_assert_num_queries):
         client.get("/search/", {"q": "smolvlm"})
     with django_assert_num_queries(7):
         client.get("/search/", {"q": "vision"})
-    with django_assert_num_queries(3):
+    # Nothing matched: the three rankings, then the close names, one SELECT after the
+    # set_config() of its thresholds, in a transaction of its own that is rolled back (here a
+    # savepoint, its rollback and its release, inside the test's transaction).
+    with django_assert_num_queries(8):
         client.get("/search/", {"q": "zzqxw"})
     with django_assert_num_queries(0):
         client.get("/search/", {"q": ""})
@@ -203,3 +206,72 @@ def test_search_follows_an_edit(demo):
     tool.save()
     assert tool_names("clawde renamed")[0] == "Clawde Renamed"
     assert tool_names("zebrafish") == ["Clawde Renamed"]
+
+
+@pytest.mark.parametrize(
+    ("typo", "close"),
+    [
+        ("smlvlm", ["SmolVLM2", "SmolVLM2-2B"]),
+        ("copliot", ["GitHub Copilot"]),
+        ("stabel difusion", ["Stable Diffusion 3.5 Large"]),
+        ("midjrny", ["Midjourney"]),
+    ],
+)
+def test_a_search_that_finds_nothing_offers_close_names(demo, client, typo, close):
+    results = search_everything(typo)
+    assert results.count == 0
+    assert [tool.name for tool in results.close] == close
+    soup = BeautifulSoup(client.get("/search/", {"q": typo}).content, "html.parser")
+    offer = soup.select_one("#search-results .did-you-mean-names")
+    assert offer.get_text(" ", strip=True).startswith("Did you mean")
+    assert [a.get_text() for a in offer.select("a")] == close
+    assert offer.select_one("a")["href"] == results.close[0].get_absolute_url()
+    assert "Nothing matched" not in soup.select_one("#search-results").get_text()
+
+
+@pytest.mark.parametrize("query", ["zzqxw", "banana", "gemini", "gtp", "sora"])
+def test_no_names_are_offered_when_none_is_close(demo, client, query):
+    assert search_everything(query).close == []
+    soup = BeautifulSoup(client.get("/search/", {"q": query}).content, "html.parser")
+    assert not soup.select(".did-you-mean-names")
+    assert "Nothing matched" in soup.select_one("#search-results").get_text()
+
+
+def test_close_names_only_when_nothing_matched(demo):
+    assert search_everything("smolvml").count and search_everything("smolvml").close == []
+
+
+def test_close_names_are_few_published_and_need_three_characters(demo):
+    from comparisons.models import Tool
+    from tests.factories import ToolFactory
+
+    for n in range(6):
+        ToolFactory(name=f"Smolvlx {n}", slug=f"smolvlx-{n}")
+    assert len(close_names("smlvlx")) == CLOSE_NAMES
+    Tool.objects.filter(slug="github-copilot").update(is_published=False)
+    assert close_names("copliot") == []
+    assert close_names("sm") == [] and close_names("s m") == []
+
+
+def test_close_names_leave_the_search_thresholds_alone(demo):
+    from django.db import connection
+
+    def thresholds():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('pg_trgm.similarity_threshold'),"
+                " current_setting('pg_trgm.word_similarity_threshold')"
+            )
+            return cursor.fetchone()
+
+    before = thresholds()
+    assert close_names("smlvlm")
+    assert thresholds() == before == ("0.3", "0.6")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "\x01\x7f", "x" * 100_000, "%_%", "'; --", "a & b | !c", "日本語のモデル", "🙂🙂🙂"],
+)
+def test_close_names_answer_odd_input_safely(demo, query):
+    assert len(close_names(query)) <= CLOSE_NAMES
