@@ -275,3 +275,44 @@ def test_close_names_leave_the_search_thresholds_alone(demo):
 )
 def test_close_names_answer_odd_input_safely(demo, query):
     assert len(close_names(query)) <= CLOSE_NAMES
+
+
+def test_the_search_box_replaces_the_address_and_the_header_box_is_live(demo, client):
+    page = BeautifulSoup(client.get("/search/", {"q": "smol"}).content, "html.parser")
+    box = page.select_one("#search-q")
+    assert box["data-hx-replace-url"] == "true" and not box.has_attr("data-hx-push-url")
+    assert box["data-hx-get"] == "/search/" and box["data-hx-target"] == "#search-results"
+    assert "input changed delay:" in box["data-hx-trigger"]
+    assert not page.select("[hx-get], [hx-trigger], [hx-target], [hx-push-url]")
+    # One search landmark here: the page's own box, not the header's as well.
+    assert [form["aria-label"] for form in page.select('[role="search"], search')] == [
+        "Tools, comparisons and categories"
+    ]
+    status = page.select_one("#" + page.select_one("#search-results")["data-search-status"])
+    assert status["role"] == "status" and not status.find_parent(id="search-results")
+
+    home = BeautifulSoup(client.get("/").content, "html.parser")
+    header = home.select_one('header [role="search"]')
+    assert header["aria-label"] == "Site"
+    assert (header.name, header["method"], header["action"]) == ("form", "get", "/search/")
+    header_box = header.select_one('input[name="q"]')
+    assert header_box["data-hx-get"] == "/search/"
+    assert header_box["data-hx-target"] == "#header-results"
+    assert not header_box.has_attr("data-hx-push-url")
+    assert not header_box.has_attr("data-hx-replace-url")  # the page stays where it is
+    assert header.select_one("#header-results").has_attr("hidden")
+    names = [form["aria-label"] for form in home.select('[role="search"], search')]
+    assert len(names) == len(set(names))
+
+
+def test_the_header_and_the_page_share_one_fragment_apart_from_the_page(demo, client):
+    fragment = client.get("/search/", {"q": "smol"}, headers={"hx-request": "true"})
+    page = client.get("/search/", {"q": "smol"})
+    assert b"<html" not in fragment.content and b"<html" in page.content
+    assert "HX-Request" in fragment.headers["Vary"] and "HX-Request" in page.headers["Vary"]
+    # A history restore without HX-Request (base.html's htmx config) gets the whole page.
+    restore = client.get("/search/", {"q": "smol"}, headers={"hx-history-restore-request": "true"})
+    assert restore.content == page.content
+    home = BeautifulSoup(client.get("/").content, "html.parser")
+    config = home.select_one('meta[name="htmx-config"]')["content"]
+    assert '"historyRestoreAsHxRequest": false' in config
