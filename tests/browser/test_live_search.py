@@ -173,3 +173,24 @@ def test_search_without_javascript_is_a_plain_form(demo, make_page, width, heigh
         page.locator("#header-q").press("Enter")
     assert page.url.endswith("/search/?q=claude")
     assert page.locator("#search-results .tool-row strong").first.inner_text() == "Claude"
+
+
+def test_back_within_the_page_keeps_the_typed_text_with_its_results(demo, make_page):
+    # The skip link adds an entry in the same page; Back to the search's entry makes htmx put
+    # back its snapshot of the page, which must hold what was typed, not the empty box it loaded.
+    page = make_page()
+    page.goto("/search/")
+    page.locator("#search-q").press_sequentially("whisper", delay=40)
+    page.locator("#search-results .tool-row", has_text="Whisper").wait_for()
+    page.wait_for_url(lambda url: url.endswith("/search/?q=whisper"))
+    page.locator(".skip-link").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.endswith("#main"))
+    page.go_back()
+    page.wait_for_url(lambda url: url.endswith("/search/?q=whisper"))
+    page.wait_for_function("document.querySelector('#search-q') !== null")
+    assert page.locator("#search-q").input_value() == "whisper"
+    assert page.locator("#search-results .tool-row strong").first.inner_text() == (
+        "Whisper large-v3-turbo"
+    )
+    assert page.console.problems == []
