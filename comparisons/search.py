@@ -21,8 +21,9 @@ matching a handful does. The candidates rank by: exact name or slug, exact compa
 prefix, trigram similarity of the name, closeness of the whole name, full-text rank.
 
 When nothing matches, ``close_names()`` offers the tools whose names are nearest ("did you
-mean SmolVLM2?"): the same two trigram conditions with lower thresholds, set for that one
-statement's transaction, so still answered by the indexes and bounded by ``CANDIDATES``.
+mean SmolVLM2?"): the two trigram conditions on names, at lower thresholds set inside a
+transaction of their own that is rolled back, so still answered by the indexes and bounded by
+``CANDIDATES``.
 
 Elsewhere (SQLite, the database of ``make run``) the same functions rank names in Python with
 ``difflib`` (``comparisons.fuzzy``): typos and spacing are found there too. That path reads at
