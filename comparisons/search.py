@@ -20,7 +20,15 @@ at most ``CANDIDATES`` rows, so a query matching half the directory costs about 
 matching a handful does. The candidates rank by: exact name or slug, exact compact name, name
 prefix, trigram similarity of the name, closeness of the whole name, full-text rank.
 
-Elsewhere (the SQLite default of ``make run``) a plain substring match stands in.
+When nothing matches, ``close_names()`` offers the tools whose names are nearest ("did you
+mean SmolVLM2?"): the two trigram conditions on names, at lower thresholds set inside a
+transaction of their own that is rolled back, so still answered by the indexes and bounded by
+``CANDIDATES``.
+
+Elsewhere (SQLite, the database of ``make run``) the same functions rank names in Python with
+``difflib`` (``comparisons.fuzzy``): typos and spacing are found there too. That path reads at
+most ``FUZZY_ROWS`` rows of a table, which a demo catalogue never reaches; a directory of real
+size belongs on Postgres.
 """
 
 from __future__ import annotations
@@ -28,10 +36,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db import connection, models
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db import connection, models, transaction
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from comparisons import fuzzy
 from comparisons.models import Category, Comparison, Tool
 
 MAX_QUERY = 100  # characters kept of a query: names are short, and this bounds the work
@@ -43,6 +52,10 @@ CANDIDATES = 100  # rows each indexed condition may bring to the ranking
 MIN_WORD_SIMILAR = 2  # characters (compact) before word similarity is worth asking…
 MIN_SIMILAR = 4  # … and before similarity of whole names is (below it, nearly all noise)
 MIN_PREFIX = 3  # characters a word needs to match words of the text by prefix
+CLOSE_NAMES = 3  # "did you mean" offers at most this many tools…
+MIN_CLOSE = 3  # … for a query of at least this many letters and digits
+CLOSE_THRESHOLD = 0.35  # trigram similarity (either kind) a close name needs on Postgres
+FUZZY_ROWS = 5_000  # rows of a table the SQLite path reads at most (the demo has 18 tools)
 
 
 @dataclass
@@ -51,6 +64,7 @@ class Results:
     tools: list = field(default_factory=list)
     comparisons: list = field(default_factory=list)
     categories: list = field(default_factory=list)
+    close: list = field(default_factory=list)  # tools with names near the query, when none matched
 
     @property
     def count(self) -> int:
@@ -136,6 +150,8 @@ def search_everything(raw: str | None) -> Results:
         Comparison.objects.published().curated().with_standings(), terms, COMPARISON
     )
     results.categories = _search(Category.objects.with_tool_counts(), terms, CATEGORY)
+    if not results.count:
+        results.close = close_names(raw)
     return results
 
 
@@ -152,11 +168,30 @@ def tool_suggestions(raw_query: str | None, limit: int = SUGGESTIONS) -> list[To
     return _search(Tool.objects.published().select_related("category"), terms, TOOL, limit)
 
 
+def close_names(raw_query: str | None, limit: int = CLOSE_NAMES) -> list[Tool]:
+    """Published tools whose names are near the query, nearest first: what a search that found
+    nothing offers instead. One query; each tool has its name and slug."""
+    terms = terms_for(raw_query)
+    if terms is None or len(terms.compact) < MIN_CLOSE:
+        return []
+    if connection.vendor != "postgresql":
+        rows = Tool.objects.published().only("pk", "name", "slug").order_by("pk")[:FUZZY_ROWS]
+        by_pk = {tool.pk: tool for tool in rows}
+        ranked = fuzzy.close(
+            _fuzzy_query(terms),
+            (fuzzy.Row(tool.pk, tool.name, tool.slug) for tool in by_pk.values()),
+            limit,
+        )
+        return [by_pk[pk] for pk in ranked]
+    return close_tools(terms, limit)
+
+
 def _search(shown: QuerySet, terms: Terms, target: Target, limit: int = LIMIT) -> list:
     """The best ``limit`` matches, as rows of ``shown`` (which says what to load with them)."""
-    if connection.vendor != "postgresql":
-        return list(_substring_search(shown, terms, target)[:limit])
-    ids = best_ids(terms, target, limit)
+    if connection.vendor == "postgresql":
+        ids = best_ids(terms, target, limit)
+    else:
+        ids = _fuzzy_ids(shown, terms, target, limit)
     if not ids:
         return []
     rows = {row.pk: row for row in shown.filter(pk__in=ids)}
@@ -228,21 +263,67 @@ def best_ids(terms: Terms, target: Target, limit: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def close_names_sql() -> str:
+    """Tools whose names are near the query: the name and compact-name trigram conditions of
+    ``branches()``, each still answered by its index, at the thresholds close_tools() sets."""
+    select = f"SELECT id FROM {TOOL.table} WHERE {TOOL.visible} AND "
+    return f"""
+        SELECT id, name, slug FROM {TOOL.table} WHERE id IN (
+            ({select}name %%> %(lowered)s LIMIT %(candidates)s)
+            UNION
+            ({select}search_name %% %(compact)s LIMIT %(candidates)s)
+        )
+        ORDER BY
+            greatest(word_similarity(%(lowered)s, name), similarity(search_name, %(compact)s)) DESC,
+            name,
+            id
+        LIMIT %(limit)s
+    """
+
+
+def close_tools(terms: Terms, limit: int) -> list[Tool]:
+    # The operators read their thresholds from settings. set_config(…, true) lasts until the
+    # transaction ends, which inside a caller's transaction is later than this block: the block
+    # is rolled back instead (it only reads), and that undoes the settings at once, so the
+    # search's own conditions always keep theirs.
+    threshold = str(CLOSE_THRESHOLD)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true),"
+            " set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [threshold, threshold],
+        )
+        tools = list(Tool.objects.raw(close_names_sql(), parameters(terms, limit)))
+        transaction.set_rollback(True)
+    return tools
+
+
 # --- Elsewhere (SQLite) -----------------------------------------------------------------------
 
 
-def _substring_search(queryset: QuerySet, terms: Terms, target: Target) -> QuerySet:
-    name = target.name
-    match = Q()
+def _fuzzy_query(terms: Terms) -> fuzzy.Query:
+    return fuzzy.Query(terms.lowered, terms.compact, terms.words)
+
+
+def _fuzzy_ids(shown: QuerySet, terms: Terms, target: Target, limit: int) -> list[int]:
+    """Rank up to ``FUZZY_ROWS`` visible rows in Python; one query reads their names and slugs,
+    and whether their text holds every word (a substring match, SQLite's ``LIKE``). Rows whose
+    text matches are read first, so a larger table loses fuzzy name matches before text ones."""
+    text_match = Q()
     for word in terms.words:
-        word_match = Q(**{f"{name}__icontains": word})
+        word_match = Q(**{f"{target.name}__icontains": word})
         for column in target.text:
             word_match |= Q(**{f"{column}__icontains": word})
-        match &= word_match
-    tier = Case(
-        When(Q(**{f"{name}__iexact": terms.query}) | Q(slug=terms.lowered), then=Value(2)),
-        When(Q(**{f"{name}__istartswith": terms.query}), then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
+        text_match &= word_match
+    rows = (
+        shown.annotate(
+            text_match=Case(
+                When(text_match, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-text_match", "pk")
+        .values_list("pk", target.name, "slug", "text_match")[:FUZZY_ROWS]
     )
-    return queryset.filter(match).alias(tier=tier).order_by(F("tier").desc(), name, "pk")
+    return fuzzy.rank(_fuzzy_query(terms), (fuzzy.Row(*row) for row in rows), limit)

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from comparisons.search import MAX_QUERY, clean_query, search_everything
+from comparisons.search import CLOSE_NAMES, MAX_QUERY, clean_query, close_names, search_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,10 @@ def test_search_query_count_is_fixed(demo, client, django_assert_num_queries):
         client.get("/search/", {"q": "smolvlm"})
     with django_assert_num_queries(7):
         client.get("/search/", {"q": "vision"})
-    with django_assert_num_queries(3):
+    # Nothing matched: the three rankings, then the close names, one SELECT after the
+    # set_config() of its thresholds, in a transaction of its own that is rolled back (here a
+    # savepoint, its rollback and its release, inside the test's transaction).
+    with django_assert_num_queries(8):
         client.get("/search/", {"q": "zzqxw"})
     with django_assert_num_queries(0):
         client.get("/search/", {"q": ""})
@@ -203,3 +206,113 @@ def test_search_follows_an_edit(demo):
     tool.save()
     assert tool_names("clawde renamed")[0] == "Clawde Renamed"
     assert tool_names("zebrafish") == ["Clawde Renamed"]
+
+
+@pytest.mark.parametrize(
+    ("typo", "close"),
+    [
+        ("smlvlm", ["SmolVLM2", "SmolVLM2-2B"]),
+        ("copliot", ["GitHub Copilot"]),
+        ("stabel difusion", ["Stable Diffusion 3.5 Large"]),
+        ("midjrny", ["Midjourney"]),
+    ],
+)
+def test_a_search_that_finds_nothing_offers_close_names(demo, client, typo, close):
+    results = search_everything(typo)
+    assert results.count == 0
+    assert [tool.name for tool in results.close] == close
+    soup = BeautifulSoup(client.get("/search/", {"q": typo}).content, "html.parser")
+    offer = soup.select_one("#search-results .did-you-mean-names")
+    assert offer.get_text(" ", strip=True).startswith("Did you mean")
+    assert [a.get_text() for a in offer.select("a")] == close
+    assert offer.select_one("a")["href"] == results.close[0].get_absolute_url()
+    assert "Nothing matched" not in soup.select_one("#search-results").get_text()
+
+
+@pytest.mark.parametrize("query", ["zzqxw", "banana", "gemini", "gtp", "sora"])
+def test_no_names_are_offered_when_none_is_close(demo, client, query):
+    assert search_everything(query).close == []
+    soup = BeautifulSoup(client.get("/search/", {"q": query}).content, "html.parser")
+    assert not soup.select(".did-you-mean-names")
+    assert "Nothing matched" in soup.select_one("#search-results").get_text()
+
+
+def test_close_names_only_when_nothing_matched(demo):
+    assert search_everything("smolvml").count and search_everything("smolvml").close == []
+
+
+def test_close_names_are_few_published_and_need_three_characters(demo):
+    from comparisons.models import Tool
+    from tests.factories import ToolFactory
+
+    for n in range(6):
+        ToolFactory(name=f"Smolvlx {n}", slug=f"smolvlx-{n}")
+    assert len(close_names("smlvlx")) == CLOSE_NAMES
+    Tool.objects.filter(slug="github-copilot").update(is_published=False)
+    assert close_names("copliot") == []
+    assert close_names("sm") == [] and close_names("s m") == []
+
+
+def test_close_names_leave_the_search_thresholds_alone(demo):
+    from django.db import connection
+
+    def thresholds():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('pg_trgm.similarity_threshold'),"
+                " current_setting('pg_trgm.word_similarity_threshold')"
+            )
+            return cursor.fetchone()
+
+    before = thresholds()
+    assert close_names("smlvlm")
+    assert thresholds() == before == ("0.3", "0.6")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "\x01\x7f", "x" * 100_000, "%_%", "'; --", "a & b | !c", "日本語のモデル", "🙂🙂🙂"],
+)
+def test_close_names_answer_odd_input_safely(demo, query):
+    assert len(close_names(query)) <= CLOSE_NAMES
+
+
+def test_the_search_box_replaces_the_address_and_the_header_box_is_live(demo, client):
+    page = BeautifulSoup(client.get("/search/", {"q": "smol"}).content, "html.parser")
+    box = page.select_one("#search-q")
+    assert box["data-hx-replace-url"] == "true" and not box.has_attr("data-hx-push-url")
+    assert box["data-hx-get"] == "/search/" and box["data-hx-target"] == "#search-results"
+    assert "input changed delay:" in box["data-hx-trigger"]
+    assert not page.select("[hx-get], [hx-trigger], [hx-target], [hx-push-url]")
+    # One search landmark here: the page's own box, not the header's as well.
+    assert [form["aria-label"] for form in page.select('[role="search"], search')] == [
+        "Tools, comparisons and categories"
+    ]
+    status = page.select_one("#" + page.select_one("#search-results")["data-search-status"])
+    assert status["role"] == "status" and not status.find_parent(id="search-results")
+
+    home = BeautifulSoup(client.get("/").content, "html.parser")
+    header = home.select_one('header [role="search"]')
+    assert header["aria-label"] == "Site"
+    assert (header.name, header["method"], header["action"]) == ("form", "get", "/search/")
+    header_box = header.select_one('input[name="q"]')
+    assert header_box["data-hx-get"] == "/search/"
+    assert header_box["data-hx-target"] == "#header-results"
+    assert not header_box.has_attr("data-hx-push-url")
+    assert not header_box.has_attr("data-hx-replace-url")  # the page stays where it is
+    assert header.select_one("#header-results").has_attr("hidden")
+    names = [form["aria-label"] for form in home.select('[role="search"], search')]
+    assert len(names) == len(set(names))
+
+
+def test_the_header_and_the_page_share_one_fragment_apart_from_the_page(demo, client):
+    fragment = client.get("/search/", {"q": "smol"}, headers={"hx-request": "true"})
+    page = client.get("/search/", {"q": "smol"})
+    assert b"<html" not in fragment.content and b"<html" in page.content
+    assert "HX-Request" in fragment.headers["Vary"] and "HX-Request" in page.headers["Vary"]
+    # A history restore without HX-Request (base.html's htmx config) gets the whole page.
+    restore = client.get("/search/", {"q": "smol"}, headers={"hx-history-restore-request": "true"})
+    assert restore.content == page.content
+    home = BeautifulSoup(client.get("/").content, "html.parser")
+    config = home.select_one('meta[name="htmx-config"]')["content"]
+    assert '"historyRestoreAsHxRequest": false' in config

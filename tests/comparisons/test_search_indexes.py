@@ -17,6 +17,7 @@ from comparisons.search import (
     COMPARISON,
     TOOL,
     branches,
+    close_names_sql,
     parameters,
     ranking_sql,
     terms_for,
@@ -91,3 +92,12 @@ def test_category_tool_counts_read_the_published_tools_index():
     # count too, and on a test's few rows Postgres picks between the two by a hair.
     assert {"tool_category_published", "tool_ranking"} & indexes_used(text), text
     assert "Seq Scan on comparisons_tool" not in text, text
+
+
+def test_close_names_read_the_trigram_indexes():
+    terms = terms_for("smlvlm")
+    text = plan(close_names_sql(), parameters(terms, 3))
+    assert "Seq Scan" not in text, text
+    used = indexes_used(text)
+    for index in INDEXES["word"] + INDEXES["similar"]:
+        assert any(name.startswith(f"{TOOL.table}_{index}") for name in used), text

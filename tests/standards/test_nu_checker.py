@@ -22,6 +22,7 @@ UNLINKED = {
     "/compare/?a=nothing-at-all&b=": 400,  # what to fix
     "/tools/no-such-tool/": 404,
     "/search/?q=smol": 200,  # a search with results
+    "/search/?q=copliot": 200,  # nothing matched: "did you mean" close names
     "/newsletter/confirm/not-a-token/": 400,  # a bad link from an email
     "/newsletter/unsubscribe/not-a-token/": 400,
 }
@@ -43,12 +44,18 @@ def htmx_fragments(client) -> dict[str, bytes]:
     )
     assert signup.status_code == 200
     search = client.get("/search/?q=smol", headers=HTMX)
+    close_names = client.get("/search/?q=copliot", headers=HTMX)
+    assert b"did-you-mean-names" in close_names.content
     return {
         "suggestions": as_document(suggestions, '<ul role="listbox" aria-label="Tools">{}</ul>'),
         "vote block": as_document(str(soup).encode()),
         "community percents": as_document(out_of_band.encode(), "<dl><dt>Community</dt>{}</dl>"),
         "sign-up block": as_document(signup.content),
         "search results": as_document(search.content, '<div aria-live="polite">{}</div>'),
+        # The header's panel is a div inside its search form.
+        "search close names": as_document(
+            close_names.content, '<form role="search" aria-label="Site"><div>{}</div></form>'
+        ),
     }
 
 
