@@ -19,6 +19,11 @@ from django.utils import timezone
 STALE_AFTER_DAYS = 90
 
 
+def stale_before(today: datetime.date | None = None) -> datetime.date:
+    """Checks before this day are stale (more than ``STALE_AFTER_DAYS`` days old)."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=STALE_AFTER_DAYS)
+
+
 def whole_months(start: datetime.date, end: datetime.date) -> int:
     """Calendar months from ``start`` to ``end``: 18 Nov 2025 to 17 Nov 2026 is 11, to 18 Nov is
     12. A month is complete on the same day of the month (or the month's last day, when it is

@@ -69,7 +69,8 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _when(comparison: Comparison) -> str:
+def publication_time(comparison: Comparison) -> str:
+    """When it is (or was) published, with the time zone: "2 Mar 2026, 15:00 UTC"."""
     return date_format(timezone.localtime(comparison.published_at), "j M Y, H:i T")
 
 
@@ -102,7 +103,7 @@ class ComparisonAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     @admin.display(description="Status")
     def publication(self, comparison: Comparison) -> str:
         label = comparison.publication
-        return f"Scheduled for {_when(comparison)}" if label == "Scheduled" else label
+        return f"Scheduled for {publication_time(comparison)}" if label == "Scheduled" else label
 
     @admin.display(description="Panel ship % per tool")
     def panel(self, comparison: Comparison) -> str:
@@ -129,7 +130,8 @@ class ComparisonAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
         for comparison in ready:
             if not comparison.is_live:
                 self.message_user(
-                    request, f"“{comparison}” is scheduled: it appears on {_when(comparison)}."
+                    request,
+                    f"“{comparison}” is scheduled: it appears on {publication_time(comparison)}.",
                 )
         if skipped := len(drafts) - len(ready):
             self.message_user(
