@@ -9,6 +9,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from editors.widgets import MarkdownTextarea
 
@@ -55,6 +56,36 @@ class ListInputMixin:
             )
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, *args, **kwargs)
+
+
+class ReturnToMixin:
+    """A form opened from another page (``?next=/admin/…``) goes back there once saved with
+    *Save*, and says where it goes back to; *Save and continue* and *Save and add another* keep
+    Django's ways. Only an address of this site is followed."""
+
+    def _return_to(self, request) -> str | None:
+        target = request.GET.get("next", "")
+        if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return target
+        return None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "return_to": self._return_to(request)}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _back(self, request, response):
+        target = self._return_to(request)
+        if target and not {"_continue", "_addanother", "_saveasnew", "_popup"} & set(request.POST):
+            return HttpResponseRedirect(target)
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._back(request, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._back(request, super().response_change(request, obj))
 
 
 def log_changes(model_admin: admin.ModelAdmin, request, objects, message: str) -> None:
