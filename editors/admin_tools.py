@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,11 +38,28 @@ class _ChangeList(ChangeList):
 
 class ListInputMixin:
     """Whatever a list's address or its action form holds, the answer is the list again (with
-    "?e=1" or a message), never a 500. For every ModelAdmin, ours and the ones we register again.
+    "?e=1" or a message), never a 500; an add form's address pre-fills only what it can. For
+    every ModelAdmin, ours and the ones we register again.
     """
 
     def get_changelist(self, request, **kwargs):
         return _ChangeList
+
+    def get_changeform_initial_data(self, request):
+        # An add form pre-filled from its address (?tool=3) renders the chosen row; a value that
+        # names no row ("abc", "1,2") would fail the widget's query, so it is left out instead.
+        initial = super().get_changeform_initial_data(request)
+        for name in list(initial):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.many_to_one or field.one_to_one:
+                try:
+                    field.target_field.to_python(initial[name])
+                except ValidationError:
+                    del initial[name]
+        return initial
 
     def response_action(self, request, *args, **kwargs):
         # Django filters on the posted selection as it is: "abc" for a number is a ValueError.

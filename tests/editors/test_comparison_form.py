@@ -283,3 +283,18 @@ def test_the_panel_costs_the_same_queries_for_any_panel(editor_client, reviewed)
         ScorecardFactory(reviewer=reviewer, tool=bravo)
     assert _form_queries(editor_client, comparison) == few
     assert len(panel_links(editor_client, comparison)) == 16  # 8 reviewers, 2 tools
+
+
+@pytest.mark.parametrize("query", ["tool=abc&reviewer=xyz", "tool=1,2", "tool=&reviewer="])
+def test_a_prefill_that_names_no_row_is_left_out(editor_client, query):
+    page = editor_client.get(f"/admin/reviews/scorecard/add/?{query}")
+    assert page.status_code == 200
+    data = form_fields(page.content, "scorecard_form")
+    assert data["tool"] == "" and data["reviewer"] == ""
+
+
+def test_bad_addresses_of_the_comparison_pages_are_no_error(editor_client):
+    for path in ("abc/change/", "99999999999999999999/change/", "abc/delete/"):
+        response = editor_client.get(f"/admin/comparisons/comparison/{path}")
+        assert response.status_code == 302  # back to the list, with Django's message
+        assert response["Location"] == "/admin/"
