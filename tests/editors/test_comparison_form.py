@@ -298,3 +298,22 @@ def test_bad_addresses_of_the_comparison_pages_are_no_error(editor_client):
         response = editor_client.get(f"/admin/comparisons/comparison/{path}")
         assert response.status_code == 302  # back to the list, with Django's message
         assert response["Location"] == "/admin/"
+
+
+def test_deleting_a_selection_with_votes_offers_to_unpublish_it(editor_client, voted):
+    other = make_comparison(ToolFactory(), ToolFactory())
+    page = editor_client.post(
+        "/admin/comparisons/comparison/",
+        {"action": "delete_selected", "index": "0", "_selected_action": [voted.pk, other.pk]},
+    )
+    assert page.status_code == 200
+    box = soup_of(page).select_one(".vote-keeping")
+    assert "Readers cast 3 votes on these comparisons" in " ".join(box.get_text(" ").split())
+    form = box.find("form")
+    data: dict[str, list[str]] = {}
+    for field in form.find_all("input", attrs={"name": True}):
+        data.setdefault(field["name"], []).append(field.get("value", ""))
+    assert editor_client.post(form["action"], data).status_code == 302
+    statuses = set(Comparison.objects.values_list("status", flat=True))
+    assert statuses == {Comparison.Status.DRAFT}
+    assert Vote.objects.count() == 3
