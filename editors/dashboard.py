@@ -13,7 +13,7 @@ Each section's queryset must be served by an index (tests/editors/test_dashboard
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -54,7 +54,7 @@ class ShownSection:
     rows: list[Row]
     see_all: str
     empty: str
-    slug: str = field(default="")
+    slug: str  # the id its "See all" link is described by
 
 
 _SECTIONS: list[Section] = []

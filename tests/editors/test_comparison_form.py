@@ -16,6 +16,7 @@ from comparisons.voting import Reader, vote_cast
 from reviews.models import Scorecard
 from tests.editors.forms import form_fields
 from tests.factories import ReviewerFactory, ScorecardFactory, ToolFactory, make_comparison
+from tests.html import soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,8 @@ def change_url(comparison) -> str:
     return f"/admin/comparisons/comparison/{comparison.pk}/change/"
 
 
-def soup_of(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content, "html.parser")
-
-
 def errors(response) -> str:
-    soup = soup_of(response)
+    soup = BeautifulSoup(response.content, "html.parser")
     return " ".join(
         node.get_text(" ", strip=True) for node in soup.select(".errornote, .errorlist")
     )
