@@ -45,7 +45,7 @@ register(
     Section(
         title="Scheduled comparisons",
         model=Comparison,
-        rows=lambda: Comparison.objects.scheduled().order_by("published_at", "id"),
+        rows=lambda: Comparison.objects.scheduled_soonest(),
         filters=lambda: {"publication": "scheduled"},
         detail=lambda comparison: f"appears {publication_time(comparison)}",
         empty="Nothing scheduled.",

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='comparison',
-            index=models.Index(models.F('published_at'), models.F('id'), condition=models.Q(('status', 'published')), name='comparison_publication'),
+            index=models.Index(models.F('published_at'), models.F('id'), condition=models.Q(('published_at__gt', models.F('created_at')), ('status', 'published')), name='comparison_scheduled'),
         ),
         migrations.AddIndex(
             model_name='tool',

@@ -251,10 +251,7 @@ def test_the_dashboards_queries_are_pinned(editor_client, work, django_assert_nu
     ("queryset", "index"),
     [
         (lambda: Comparison.objects.drafts()[:10], "comparison_draft"),
-        (
-            lambda: Comparison.objects.scheduled().order_by("published_at", "id")[:10],
-            "comparison_publication",
-        ),
+        (lambda: Comparison.objects.scheduled_soonest()[:10], "comparison_scheduled"),
         (lambda: Tool.objects.filter(is_published=False).order_by("-id")[:10], "tool_unpublished"),
         (lambda: Tool.objects.prices_stale()[:10], "tool_price_check"),
         (lambda: Tool.objects.unreviewed()[:10], "tool_unreviewed"),
