@@ -435,6 +435,9 @@ def pages() -> list[Page]:
         Page("tools", "/admin/comparisons/tool/"),
         Page("tools: search", f"/admin/comparisons/tool/?q={name_part}"),
         Page("tools: a category", f"/admin/comparisons/tool/?category__id__exact={category.pk}"),
+        # Where the dashboard's "see all" links lead.
+        Page("tools: prices stale", "/admin/comparisons/tool/?is_published__exact=1&prices=stale"),
+        Page("tools: not reviewed", "/admin/comparisons/tool/?is_published__exact=1&reviewed=no"),
         Page("tool: change", f"/admin/comparisons/tool/{tool.pk}/change/"),
         Page("tool: add", "/admin/comparisons/tool/add/"),
         Page(

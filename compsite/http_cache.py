@@ -19,6 +19,7 @@ has had its say, so the rules hold whatever a view forgot:
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from functools import wraps
 from django.conf import settings
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
@@ -86,6 +88,15 @@ def tag(response: HttpResponse, *items: Model | str | Iterable[Model | str] | No
 def private(response: HttpResponse) -> HttpResponse:
     """Mark a response as this visitor's own: no shared cache keeps it."""
     response.shared_lifetime = None  # type: ignore[attr-defined]  # the site's own attribute
+    return response
+
+
+def shared_until(response: HttpResponse, moment: datetime.datetime | None) -> HttpResponse:
+    """Let shared caches keep ``response`` no later than ``moment``, when something the page says
+    changes by time alone ("checked 3 months ago" becoming "4 months ago"). Without grace: a
+    stale copy past that moment would say the wrong thing."""
+    if moment is not None:
+        response.shared_until = moment  # type: ignore[attr-defined]  # the site's own attribute
     return response
 
 
@@ -159,4 +170,10 @@ class SharedCacheMiddleware:
             return MISSING
         if response.status_code not in (200, 301, 304, 308, 410):
             return None
-        return getattr(response, "shared_lifetime", None)
+        lifetime = getattr(response, "shared_lifetime", None)
+        until = getattr(response, "shared_until", None)
+        if lifetime is not None and until is not None:
+            left = int((until - timezone.now()).total_seconds())
+            if left < lifetime.s_maxage:
+                return Lifetime(s_maxage=max(left, 0), grace=0)
+        return lifetime

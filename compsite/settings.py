@@ -63,7 +63,7 @@ FORCE_SCRIPT_NAME = ""
 FORWARDED_ALLOW_IPS = read_trusted_proxies()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "editors.sites.EditorsAdminConfig",  # Django's admin, with the editors' dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

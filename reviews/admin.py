@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from compsite.counting import LargeListMixin
-from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin
+from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin, ReturnToMixin
 from reviews.models import Reviewer, Scorecard
 
 
@@ -23,8 +23,9 @@ class ReviewerAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Scorecard)
-class ScorecardAdmin(LargeListMixin, ListInputMixin, admin.ModelAdmin):
-    """A scorecard per reviewer and tool: 200,000 at 50,000 tools, so no full count."""
+class ScorecardAdmin(ReturnToMixin, LargeListMixin, ListInputMixin, admin.ModelAdmin):
+    """A scorecard per reviewer and tool: 200,000 at 50,000 tools, so no full count. Opened from
+    a comparison's form (pre-filled with tool and reviewer), saving goes back to it."""
 
     list_display = ["tool", "reviewer", "verdict", "updated_at"]
     list_filter = ["verdict", "reviewer", "tool__category"]

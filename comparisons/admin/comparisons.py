@@ -1,9 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from comparisons.admin import scorecard_links
 from comparisons.models import (
     MAX_TOOLS,
     MIN_TOOLS,
@@ -16,6 +20,17 @@ from compsite.numbers import percent
 from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin, log_changes
 
 
+class EntryForm(forms.ModelForm):
+    class Meta:
+        model = ComparisonEntry
+        fields = ["position", "tool"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the formset numbers it after the others (EntryFormSet.number_blank_rows).
+        self.fields["position"].required = False
+
+
 class EntryFormSet(BaseInlineFormSet):
     """A comparison holds 2 to 4 different tools, and no two comparisons hold the same set."""
 
@@ -23,6 +38,7 @@ class EntryFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
+        self.number_blank_rows()
         tools = [
             form.cleaned_data["tool"]
             for form in self.forms
@@ -41,11 +57,36 @@ class EntryFormSet(BaseInlineFormSet):
                 f"“{clash}” already compares exactly these tools: edit that one instead."
             )
 
+    def number_blank_rows(self) -> None:
+        """A tool whose position was left empty goes after the numbered ones, in form order."""
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("tool") and not form.cleaned_data.get("DELETE")
+        ]
+        last = max((f.cleaned_data["position"] or 0 for f in kept), default=0)
+        for form in kept:
+            if form.cleaned_data.get("position") is None:
+                last += 1
+                form.cleaned_data["position"] = form.instance.position = last
+
+
+def next_positions(comparison: Comparison | None) -> list[dict[str, int]]:
+    """The initial positions of the blank rows: 1, 2, 3… on a new comparison, and after the
+    last tool's on one that has tools."""
+    last = 0
+    if comparison is not None and comparison.pk:
+        last = max((entry.position for entry in comparison.entries.all()), default=0)
+    return [{"position": last + number} for number in range(1, MAX_TOOLS + 1)]
+
 
 class ComparisonEntryInline(admin.TabularInline):
     model = ComparisonEntry
+    form = EntryForm
     formset = EntryFormSet
-    extra = 2
+    # As many blank rows as it may hold tools, each numbered (next_positions): no "Add another"
+    # row, whose copy could not be numbered without a script of our own. Blank rows are ignored.
+    extra = MAX_TOOLS
     max_num = MAX_TOOLS
     fields = ["position", "tool"]
     autocomplete_fields = ["tool"]
@@ -69,7 +110,8 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _when(comparison: Comparison) -> str:
+def publication_time(comparison: Comparison) -> str:
+    """When it is (or was) published, with the time zone: "2 Mar 2026, 15:00 UTC"."""
     return date_format(timezone.localtime(comparison.published_at), "j M Y, H:i T")
 
 
@@ -102,7 +144,7 @@ class ComparisonAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     @admin.display(description="Status")
     def publication(self, comparison: Comparison) -> str:
         label = comparison.publication
-        return f"Scheduled for {_when(comparison)}" if label == "Scheduled" else label
+        return f"Scheduled for {publication_time(comparison)}" if label == "Scheduled" else label
 
     @admin.display(description="Panel ship % per tool")
     def panel(self, comparison: Comparison) -> str:
@@ -129,7 +171,8 @@ class ComparisonAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
         for comparison in ready:
             if not comparison.is_live:
                 self.message_user(
-                    request, f"“{comparison}” is scheduled: it appears on {_when(comparison)}."
+                    request,
+                    f"“{comparison}” is scheduled: it appears on {publication_time(comparison)}.",
                 )
         if skipped := len(drafts) - len(ready):
             self.message_user(
@@ -152,6 +195,32 @@ class ComparisonAdmin(ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
             f"{len(changed)} comparison{'s' * (len(changed) != 1)} back to draft: "
             "readers no longer see them.",
         )
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ComparisonEntryInline):
+            # The same on GET and POST: a blank row is one still showing its initial position.
+            kwargs["initial"] = next_positions(obj)
+        return kwargs
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        comparison = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "panel": scorecard_links.panel_for(request, comparison) if comparison else None,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_delete_form(self, request, context):
+        # Votes are readers' own: deleting a comparison deletes them for good. Unpublishing
+        # takes it off the site and keeps them (the confirmation page says so, and offers it).
+        comparison = context["object"]
+        context["votes"] = comparison.entries.aggregate(total=Sum("vote_count"))["total"] or 0
+        context["can_unpublish"] = (
+            comparison.status == Comparison.Status.PUBLISHED
+            and self.has_change_permission(request, comparison)
+        )
+        return super().render_delete_form(request, context)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

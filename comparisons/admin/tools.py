@@ -3,6 +3,8 @@ from django.contrib import admin
 from comparisons.models import Category, PricingTier, Tool
 from comparisons.models.tools import PANEL_PERCENT
 from compsite.counting import LargeListMixin
+from compsite.freshness import STALE_AFTER_DAYS, stale_before
+from compsite.numbers import NOT_REVIEWED
 from editors.admin_tools import ListInputMixin, MarkdownPreviewMixin
 from reviews.models import Scorecard
 
@@ -27,10 +29,52 @@ class ScorecardInline(admin.StackedInline):
     # The reviewer is a plain list, not a search box: the panel is small enough to show whole.
 
 
+class PricesCheckedFilter(admin.SimpleListFilter):
+    """When the tiers were last checked: the dashboard's "prices checked over 90 days ago"."""
+
+    title = "prices checked"
+    parameter_name = "prices"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("stale", f"Over {STALE_AFTER_DAYS} days ago"),
+            ("recent", f"In the last {STALE_AFTER_DAYS} days"),
+            ("never", "Never"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "stale":
+                return queryset.filter(prices_checked__lt=stale_before())
+            case "recent":
+                return queryset.filter(prices_checked__gte=stale_before())
+            case "never":
+                return queryset.filter(prices_checked__isnull=True)
+        return queryset
+
+
+class ReviewedFilter(admin.SimpleListFilter):
+    """Whether the panel has written any scorecard on it (the counter kept on the row)."""
+
+    title = "panel"
+    parameter_name = "reviewed"
+
+    def lookups(self, request, model_admin):
+        return [("no", NOT_REVIEWED), ("yes", "Reviewed")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "no":
+                return queryset.filter(scorecard_count=0)
+            case "yes":
+                return queryset.filter(scorecard_count__gt=0)
+        return queryset
+
+
 @admin.register(Tool)
 class ToolAdmin(LargeListMixin, ListInputMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     list_display = ["name", "category", "vendor", "entry", "panel", "scorecards", "is_published"]
-    list_filter = ["category", "is_published"]
+    list_filter = ["category", "is_published", PricesCheckedFilter, ReviewedFilter]
     search_fields = ["name", "vendor", "tagline"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PricingTierInline, ScorecardInline]

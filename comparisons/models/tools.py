@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.urls import reverse
 
 from compsite.counting import fields_an_edit_saves
+from compsite.freshness import stale_before
 from compsite.numbers import format_amount, percent
 from compsite.validators import validate_single_line
 
@@ -115,6 +116,20 @@ class ToolQuerySet(models.QuerySet):
     def published(self) -> ToolQuerySet:
         return self.filter(is_published=True)
 
+    def unreviewed(self) -> ToolQuerySet:
+        """Published tools without a scorecard yet (the counter kept on the row), newest first:
+        the partial index ``tool_unreviewed``."""
+        return self.published().filter(scorecard_count=0).order_by("-id")
+
+    def prices_stale(self) -> ToolQuerySet:
+        """Published tools whose prices were checked more than 90 days ago, the
+        oldest check first (``tool_price_check``): the pages that show readers the notice."""
+        return (
+            self.published()
+            .filter(prices_checked__lt=stale_before())
+            .order_by("prices_checked", "id")
+        )
+
     def by_name(self) -> ToolQuerySet:
         """A to Z whatever the case ("llama.cpp" among the Ls): the index ``tool_by_name``."""
         return self.order_by(Lower("name"), "id")
@@ -202,6 +217,15 @@ class Tool(models.Model):
             models.Index(F("id"), condition=Q(is_published=False), name="tool_unpublished"),
             # The newest change, the sitemap's lastmod: read from the top, not a scan of all.
             models.Index(F("updated_at").desc(), name="tool_newest_change"),
+            # The editors' dashboard: prices checked longest ago (ToolQuerySet.prices_stale),
+            # and published tools still without a scorecard (ToolQuerySet.unreviewed; partial:
+            # only those few, never a way to read every published tool).
+            models.Index(F("prices_checked"), F("id"), name="tool_price_check"),
+            models.Index(
+                F("id"),
+                condition=Q(is_published=True, scorecard_count=0),
+                name="tool_unreviewed",
+            ),
         ]
 
     def __str__(self) -> str:

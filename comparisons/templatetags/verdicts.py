@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString
 
 from comparisons import answer
 from compsite import numbers
+from compsite.freshness import STALE_AFTER_DAYS, PriceCheck
 from compsite.markdown import render_markdown
 
 register = template.Library()
@@ -113,3 +114,11 @@ def filter_href(context, param: str, value: str = "") -> str:
         query.pop(param, None)
     encoded = query.urlencode()
     return f"{request.path}?{encoded}" if encoded else request.path
+
+
+@register.inclusion_tag("comparisons/_price_check.html")
+def price_check(checked: datetime.date | None) -> dict:
+    """ "Prices checked 18 November 2025 (12 months ago)", and past ``STALE_AFTER_DAYS`` a notice
+    to check the vendor's page: wherever a page shows the date prices were checked. The view
+    ends the page's shared cache life when this wording changes (``freshness.earliest_change``)."""
+    return {"check": PriceCheck.of(checked), "stale_after": STALE_AFTER_DAYS}

@@ -20,6 +20,7 @@ from comparisons.voting import (
     vote_of,
 )
 from compsite import http_cache
+from compsite.freshness import PriceCheck, earliest_change
 from compsite.htmx import HtmxHttpRequest
 from compsite.origin import same_origin_only
 from compsite.ratelimits import rate_limited
@@ -56,6 +57,8 @@ def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
         response.headers["X-Robots-Tag"] = "noindex"
     if mine or context["preview"]:
         return http_cache.private(response)
+    # "Prices checked … (3 months ago)": no cached copy outlives that wording.
+    http_cache.shared_until(response, earliest_change(PriceCheck.of(comparison.prices_checked)))
     return http_cache.tag(
         response,
         cache_keys.comparison_page(comparison, stored),

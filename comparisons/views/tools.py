@@ -8,6 +8,7 @@ from comparisons import cache_keys, listing, tool_filters
 from comparisons.models import Comparison, Tool
 from comparisons.tool_filters import ToolFilters
 from compsite import http_cache
+from compsite.freshness import PriceCheck, earliest_change
 from compsite.pagination import CARDS_PAGE_SIZE, page_of
 
 ALTERNATIVES = 6
@@ -48,6 +49,8 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "readers_compared": listing.readers_also_compared(tool),
     }
     response = render(request, "comparisons/tool_detail.html", context)
+    # "Prices checked … (3 months ago)": no cached copy outlives that wording.
+    http_cache.shared_until(response, earliest_change(PriceCheck.of(tool.prices_checked)))
     return http_cache.tag(
         response,
         cache_keys.tool_cards([tool, *context["alternatives"]]),

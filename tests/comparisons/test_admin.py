@@ -55,9 +55,10 @@ def entry_form(tools, **fields):
         **fields,
     }
     for index in range(int(data["entries-TOTAL_FORMS"])):
-        # An untouched extra row posts its initial position and no tool, as a browser does.
+        # An untouched extra row posts its initial position (the rows are numbered 1, 2, 3…)
+        # and no tool, as a browser does.
         data[f"entries-{index}-tool"] = str(tools[index].pk) if index < len(tools) else ""
-        data[f"entries-{index}-position"] = str(index) if index < len(tools) else "0"
+        data[f"entries-{index}-position"] = str(index + 1)
     return data
 
 
