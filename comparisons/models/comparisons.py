@@ -244,6 +244,14 @@ class Comparison(models.Model):
         return [entry.tool for entry in self.entry_list]
 
     @property
+    def categories_spanned(self) -> list:
+        """The tools' categories, each once in the tools' order, when there is more than one
+        (comparing across categories is allowed, and the page says so); else empty. Reads the
+        tools' loaded categories: ``with_page_data`` selects them."""
+        categories = list({tool.category_id: tool.category for tool in self.ordered_tools}.values())
+        return categories if len(categories) > 1 else []
+
+    @property
     def is_indexable(self) -> bool:
         """A generated pair nobody has voted on is thin content: search engines skip it."""
         return self.is_curated or self.vote_total > 0
