@@ -192,7 +192,7 @@ class Comparison(models.Model):
 
     @classmethod
     def generated_for(cls, tools: list[Tool], kept_on: Comparison | None = None) -> Comparison:
-        """An unsaved comparison of any two tools, for the page a pair has before its first vote.
+        """An unsaved comparison of any 2 to 4 tools, for the page they have before a first vote.
 
         ``kept_on`` is a stored comparison of the pair that readers may not see. A generated one
         (unpublished by an editor) keeps the page's votes, which still show. An editor's curated
