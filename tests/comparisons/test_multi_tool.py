@@ -193,9 +193,17 @@ def test_addresses_that_name_no_set_of_tools_are_a_clear_404(client, tools, slug
     assert not Comparison.objects.exists()
 
 
+def test_only_comparison_addresses_explain_what_they_must_name(client, tools):
+    other = client.get("/tools/nobody/")
+    assert other.status_code == 404
+    assert "two to four different published tools" not in other.content.decode()
+
+
 @pytest.mark.parametrize("slug", ["alpha-vs-bravo%00-vs-charlie", "alpha-vs-%FF-vs-bravo"])
-def test_nul_or_undecodable_bytes_are_refused_not_a_500(client, tools, slug):
-    assert client.get(f"/compare/{slug}/").status_code in (400, 404)
+def test_nul_or_undecodable_bytes_in_the_address_are_a_404_not_a_500(client, tools, slug):
+    # No slug holds them, so the URL patterns match nothing: the resolver's 404.
+    assert client.get(f"/compare/{slug}/").status_code == 404
+    assert client.post(f"/compare/{slug}/vote/", {"tool": "alpha"}).status_code == 404
 
 
 # --- Curated comparisons of three and four -----------------------------------------------------

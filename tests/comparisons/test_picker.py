@@ -310,7 +310,13 @@ def test_the_tool_pages_form_sends_its_tool_and_the_typed_name(client, demo):
 
 @pytest.mark.parametrize("query", HOSTILE)
 def test_bad_input_to_the_resolver_is_a_page_or_a_400(client, demo, query):
-    for typed in ({"a": query, "b": query}, {"a": "claude", "b": query}, {"a": query}):
+    for typed in (
+        {"a": query, "b": query},
+        {"a": "claude", "b": query},
+        {"a": query},
+        {"a": "claude", "b": "cursor", "c": query, "d": query},
+        {"c": query},
+    ):
         response = pick(client, **typed)
         assert response.status_code in (200, 302, 400), typed
         assert b"<script>alert" not in response.content
