@@ -3,8 +3,9 @@
 The page, its JSON version and its share image answer the same way:
 - a stored comparison readers may see (live, or any to staff, as an unindexed preview);
 - an address a comparison used to have: a permanent redirect to the same view at the new one;
-- any two published tools: their generated comparison (reverse order redirects permanently),
-  which also stands in for an editor's draft of the pair that readers may not see;
+- any two to four published tools: their generated comparison (any order but the sorted one
+  redirects permanently), which also stands in for an editor's draft of the same tools that
+  readers may not see;
 - anything else: 404.
 
 A redirect is raised (``ComparisonMoved``) as a 404 is: ``comparisons.middleware`` answers it, so
@@ -18,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 from comparisons.models import Comparison, ComparisonRedirect, Tool
-from comparisons.pairs import pair_address, pair_tools
+from comparisons.pairs import canonical_address, tools_at
 from compsite.http_cache import has_session
 
 NOT_FOUND = "No comparison lives at this address."
@@ -56,11 +57,13 @@ def comparison_at(
         return stored, stored
     if (moved := moved_to(slug)) is not None:
         raise ComparisonMoved(url_of(moved))
-    pair = pair_tools(slug, tools)
-    if pair is None:
+    named = tools_at(slug, tools)
+    if named is None:
         raise Http404(NOT_FOUND)
-    generated = Comparison.generated_for(pair, kept_on=stored)
-    if pair_address(pair) != slug:
+    generated = Comparison.generated_for(named, kept_on=stored)
+    if canonical_address(named) != slug:
+        # Another order of the same tools. A curated comparison's address is sorted too (its
+        # slug is derived, never typed), so this lands on it when it is published.
         raise ComparisonMoved(url_of(generated))
     return stored, generated
 

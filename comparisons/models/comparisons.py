@@ -223,7 +223,7 @@ class Comparison(models.Model):
 
     @classmethod
     def generated_for(cls, tools: list[Tool], kept_on: Comparison | None = None) -> Comparison:
-        """An unsaved comparison of any two tools, for the page a pair has before its first vote.
+        """An unsaved comparison of any 2 to 4 tools, for the page they have before a first vote.
 
         ``kept_on`` is a stored comparison of the pair that readers may not see. A generated one
         (unpublished by an editor) keeps the page's votes, which still show. An editor's curated
@@ -273,6 +273,14 @@ class Comparison(models.Model):
     def ordered_tools(self) -> list[Tool]:
         """The tools in the editor's order."""
         return [entry.tool for entry in self.entry_list]
+
+    @property
+    def categories_spanned(self) -> list:
+        """The tools' categories, each once in the tools' order, when there is more than one
+        (comparing across categories is allowed, and the page says so); else empty. Reads the
+        tools' loaded categories: ``with_page_data`` selects them."""
+        categories = list({tool.category_id: tool.category for tool in self.ordered_tools}.values())
+        return categories if len(categories) > 1 else []
 
     @property
     def is_indexable(self) -> bool:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 from comparisons import cache_keys, vote_marks
 from comparisons.lookups import NOT_FOUND, comparison_at, is_preview, mark_preview, moved_to
 from comparisons.models import Comparison, Tool
-from comparisons.pairs import generated_comparison_get_or_create, pair_address, pair_tools
+from comparisons.pairs import canonical_address, generated_comparison_get_or_create, tools_at
 from comparisons.voting import (
     Reader,
     first_vote_by_address,
@@ -29,7 +29,7 @@ from compsite.ratelimits import rate_limited
 @require_safe
 @http_cache.shared(http_cache.DETAIL)
 def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A stored comparison readers may see, else the generated page of any two published tools.
+    """A stored comparison readers may see, else the generated page of any 2 to 4 published tools.
 
     The page is the same for every reader; ``?voted=1`` (where a vote without JavaScript lands)
     is this reader's own copy, marking their choice.
@@ -82,10 +82,10 @@ def _ballot(slug: str) -> tuple[Comparison | None, Comparison]:
         return stored, stored
     if (moved := moved_to(slug)) is not None:
         raise _Moved(moved)
-    pair = pair_tools(slug)
-    if pair is None or pair_address(pair) != slug:
+    named = tools_at(slug)
+    if named is None or canonical_address(named) != slug:
         raise Http404(NOT_FOUND)
-    return stored, Comparison.generated_for(pair, kept_on=stored)
+    return stored, Comparison.generated_for(named, kept_on=stored)
 
 
 @require_POST

@@ -1,8 +1,9 @@
-"""'Compare any two': the combobox's suggestions and the page that resolves typed names.
+"""The picker: the combobox's suggestions and the page that resolves typed names.
 
 The picker never lists the catalogue. With JavaScript each box asks ``/compare/suggest/?q=`` for
-at most ten tools as the reader types; without it the form sends the two names as typed to
-``/compare/``, which goes to the pair when it is sure of both and asks "did you mean" otherwise.
+at most ten tools as the reader types; without it the form sends the names as typed to
+``/compare/``, which goes to the comparison when it is sure of every one and asks "did you mean"
+otherwise. Two boxes are needed (``a``, ``b``); a third and a fourth (``c``, ``d``) are optional.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from comparisons import cache_keys
 from comparisons.models import Tool
-from comparisons.pairs import NamedTool, pair_address, tool_named
+from comparisons.pairs import NamedTool, canonical_address, tool_named
 from comparisons.search import tool_suggestions
 from compsite import http_cache
 
@@ -46,6 +47,7 @@ class Field:
     label: str
     named: NamedTool
     problem: str = ""
+    optional: bool = False
 
     @property
     def tool(self) -> Tool | None:
@@ -56,24 +58,28 @@ class Field:
         return self.named.candidates
 
 
-LABELS = {"a": "First tool", "b": "Second tool"}
+# Two boxes to fill, and two more a reader may add: a comparison holds two to four tools.
+LABELS = {"a": "First tool", "b": "Second tool", "c": "Third tool", "d": "Fourth tool"}
+REQUIRED = ("a", "b")
 
 
 @require_safe
 @http_cache.shared(http_cache.LISTING, keys=[cache_keys.TOOLS])
 def pick(request: HttpRequest) -> HttpResponse:
-    """Resolve the two typed names (or slugs, as the combobox sends them) and go to the pair."""
+    """Resolve the typed names (or slugs, as the combobox sends them) and go to the comparison."""
     typed = {name: request.GET.get(name, "") for name in LABELS}
     if not any(text.strip() for text in typed.values()):
         return render(request, "comparisons/pick.html", {})
-    fields = [Field(name, label, tool_named(typed[name])) for name, label in LABELS.items()]
-    first, second = fields
-    if first.tool and second.tool:
-        if first.tool.pk != second.tool.pk:
-            address = pair_address([first.tool, second.tool])
-            return redirect(reverse("comparisons:detail", args=[address]))
-        second.named = NamedTool(second.named.typed)
-        second.problem = f"You picked {first.tool.name} twice: pick a different second tool."
+    fields = [
+        Field(name, label, tool_named(typed[name]), optional=name not in REQUIRED)
+        for name, label in LABELS.items()
+    ]
+    # An optional box left empty is simply not part of the comparison.
+    fields = [field for field in fields if not field.optional or field.named.typed]
+    _refuse_repeats(fields)
+    if all(field.tool and not field.problem for field in fields):
+        address = canonical_address([field.tool for field in fields if field.tool])
+        return redirect(reverse("comparisons:detail", args=[address]))
     for field in fields:
         if field.problem or field.tool or field.candidates:
             continue
@@ -86,3 +92,19 @@ def pick(request: HttpRequest) -> HttpResponse:
     response = render(request, "comparisons/pick.html", context, status=400 if problems else 200)
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _refuse_repeats(fields: list[Field]) -> None:
+    """A tool already picked in an earlier box is a problem for the later box, which is asked
+    again with what was typed in it."""
+    seen: set[int] = set()
+    for field in fields:
+        if field.tool is None:
+            continue
+        if field.tool.pk in seen:
+            field.problem = (
+                f"You picked {field.tool.name} twice: pick a different {field.label.lower()}."
+            )
+            field.named = NamedTool(field.named.typed)
+        else:
+            seen.add(field.tool.pk)

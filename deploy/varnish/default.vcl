@@ -47,7 +47,7 @@ sub vcl_recv {
 sub aitv_normalise_query {
     if (req.url ~ "\?") {
         set req.url = regsuball(req.url,
-            "([?&])(?!(?:page|comparisons_page|q|a|b|newsletter|category|licence|price|sort)=)[^&]*",
+            "([?&])(?!(?:page|comparisons_page|q|a|b|c|d|newsletter|category|licence|price|sort)=)[^&]*",
             "\1");
         set req.url = regsuball(req.url, "&{2,}", "&");
         set req.url = regsub(req.url, "\?&", "?");

@@ -80,8 +80,10 @@
     close(input);
     announce(input, "");
     var form = input.form;
+    // Still to fill: the required boxes, and the optional ones the reader has opened (a third and
+    // fourth tool in a closed <details> are not shown, so they do not hold the form back).
     var empty = Array.prototype.filter.call(form.querySelectorAll(COMBOBOX), function (box) {
-      return !box.value.trim();
+      return !box.value.trim() && (box.required || !box.closest("details:not([open])"));
     });
     if (empty.length) empty[0].focus();
     else form.requestSubmit();

@@ -58,6 +58,7 @@ def test_home_then_a_comparison(demo, make_page, screenshot):
         "/search/?q=smolvlm",
         "/compare/",
         "/compare/claude-vs-whisper-large-v3-turbo/",
+        "/compare/claude-vs-cursor-vs-lm-studio-vs-ollama/",  # four tools, across categories
         "/compare/not-a-real-pair/",
     ],
 )

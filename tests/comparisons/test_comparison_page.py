@@ -210,14 +210,25 @@ def test_home_lists_published_comparisons_as_cards(client, duel):
 
 
 def test_a_draft_of_three_tools_is_hidden_from_readers(client):
+    """Readers get the generated page of the three (as for a pair), never the draft."""
     draft = make_comparison(
-        ToolFactory(), ToolFactory(), ToolFactory(), status=Comparison.Status.DRAFT
-    )
+        ToolFactory(), ToolFactory(), ToolFactory(), status=Comparison.Status.DRAFT,
+        verdict="Secret three-way verdict.",
+    )  # fmt: skip
     response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Secret three-way verdict." not in response.content
+    assert b"Draft preview" not in response.content
+    assert response.headers["X-Robots-Tag"] == "noindex"
+    assert draft.title.encode() not in client.get("/").content
+
+
+def test_a_three_way_with_an_unpublished_tool_is_the_sites_404(client):
+    tools = [ToolFactory(), ToolFactory(), ToolFactory(is_published=False)]
+    response = client.get(f"/compare/{'-vs-'.join(sorted(tool.slug for tool in tools))}/")
     assert response.status_code == 404
     assert b"We couldn't find that page" in response.content
     assert b'href="/"' in response.content
-    assert draft.title.encode() not in client.get("/").content
 
 
 def test_a_draft_pair_shows_readers_the_generated_page_not_the_draft(client):
@@ -244,7 +255,8 @@ def test_scheduled_comparison_is_hidden_until_its_time(client):
     scheduled = make_comparison(
         ToolFactory(), ToolFactory(), ToolFactory(), published_at=later, verdict="Timed verdict."
     )
-    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    early = client.get(scheduled.get_absolute_url())  # the generated page of the three until then
+    assert early.status_code == 200 and b"Timed verdict." not in early.content
     with time_machine.travel(later + datetime.timedelta(minutes=1)):
         response = client.get(scheduled.get_absolute_url())
         assert response.status_code == 200

@@ -223,8 +223,81 @@ def test_the_pick_page_without_a_choice_is_the_empty_form(client, demo):
     response = client.get("/compare/")
     assert response.status_code == 200
     form = soup(response).select_one("form.picker")
-    assert [box["name"] for box in form.select('input[type="text"]')] == ["a", "b"]
+    assert [box["name"] for box in form.select('input[type="text"]')] == ["a", "b", "c", "d"]
+    # The third and fourth sit behind a disclosure that works without JavaScript, and may stay
+    # empty; the first two are needed.
+    more = form.select_one("details.picker-more")
+    assert more.summary.get_text(strip=True) == "Add a third or fourth tool"
+    assert [box["name"] for box in more.select('input[type="text"]')] == ["c", "d"]
+    assert [box.has_attr("required") for box in form.select('input[type="text"]')] == [
+        True,
+        True,
+        False,
+        False,
+    ]
     assert not form.select("select, option")
+
+
+# --- A third and a fourth tool ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "address"),
+    [
+        ({"a": "ollama", "b": "claude", "c": "cursor"}, "claude-vs-cursor-vs-ollama"),
+        ({"a": "ollama", "b": "claude", "c": "", "d": "cursor"}, "claude-vs-cursor-vs-ollama"),
+        (
+            {"a": "Ollama", "b": "claude", "c": "cursor", "d": "moondr"},
+            "claude-vs-cursor-vs-moondream-2-vs-ollama",
+        ),
+        ({"a": "ollama", "b": "claude", "c": "  ", "d": ""}, "claude-vs-ollama"),  # empty: no tool
+    ],
+)
+def test_a_third_and_fourth_box_go_to_the_sorted_address(client, demo, typed, address):
+    response = pick(client, **typed)
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/compare/{address}/"
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("typed", "box", "message"),
+    [
+        ({"a": "claude", "b": "cursor", "c": "Claude"}, "c", "pick a different third tool"),
+        ({"a": "claude", "b": "cursor", "c": "ollama", "d": "cursor"}, "d", "fourth tool"),
+        ({"a": "claude", "b": "cursor", "c": "qqqqzzzz"}, "c", "No tool matches “qqqqzzzz”"),
+    ],
+)
+def test_a_third_or_fourth_box_that_cannot_be_resolved_is_explained(
+    client, demo, typed, box, message
+):
+    response = pick(client, **typed)
+    assert response.status_code == 400
+    page = soup(response)
+    assert message in page.select_one('[role="alert"]').get_text()
+    problem_box = page.select_one('input[aria-invalid="true"]')
+    assert problem_box["name"] == box and not problem_box.has_attr("required")
+    assert problem_box["value"] == typed[box]
+
+
+def test_an_unsure_third_box_is_asked_about_and_its_form_goes_to_the_three(client, demo):
+    page = soup(pick(client, a="claude", b="cursor", c="smol"))
+    form = page.select_one("form.picker-resolve")
+    radios = form.select('input[type="radio"][name="c"]')
+    assert {radio["value"] for radio in radios} >= {"smolvlm2", "smolvlm2-2b"}
+    submitted = {
+        field["name"]: field["value"] for field in form.select("input[checked], input[type=hidden]")
+    }
+    assert set(submitted) == {"a", "b", "c"}
+    followed = pick(client, **submitted)
+    assert followed.headers["Location"] == f"/compare/claude-vs-cursor-vs-{radios[0]['value']}/"
+
+
+def test_the_tool_pages_form_takes_a_third_tool_too(client, demo):
+    form = soup(client.get("/tools/smolvlm2/")).select_one("form.picker")
+    assert [box["name"] for box in form.select("details input")] == ["c", "d"]
+    response = pick(client, a="smolvlm2", b="moondream 2", c="claude")
+    assert response.headers["Location"] == "/compare/claude-vs-moondream-2-vs-smolvlm2/"
 
 
 def test_the_tool_pages_form_sends_its_tool_and_the_typed_name(client, demo):
@@ -237,7 +310,13 @@ def test_the_tool_pages_form_sends_its_tool_and_the_typed_name(client, demo):
 
 @pytest.mark.parametrize("query", HOSTILE)
 def test_bad_input_to_the_resolver_is_a_page_or_a_400(client, demo, query):
-    for typed in ({"a": query, "b": query}, {"a": "claude", "b": query}, {"a": query}):
+    for typed in (
+        {"a": query, "b": query},
+        {"a": "claude", "b": query},
+        {"a": query},
+        {"a": "claude", "b": "cursor", "c": query, "d": query},
+        {"c": query},
+    ):
         response = pick(client, **typed)
         assert response.status_code in (200, 302, 400), typed
         assert b"<script>alert" not in response.content

@@ -283,12 +283,12 @@ def test_get_is_405(client, duel):
     assert Vote.objects.count() == 0
 
 
-def test_draft_and_unknown_comparisons_are_404(client, duel):
+def test_drafts_block_votes_and_unknown_comparisons_are_404(client, duel):
     draft = make_comparison(
         ToolFactory(slug="d1"), ToolFactory(slug="d2"), ToolFactory(slug="d3"),
         status=Comparison.Status.DRAFT,
     )  # fmt: skip
-    assert cast(client, draft, "d1").status_code == 404
+    assert cast(client, draft, "d1").status_code == 409  # its generated page takes no votes
     assert client.post("/compare/nothing-vs-here/vote/", {"tool": "nothing"}).status_code == 404
     hidden = ToolFactory(slug="hidden", is_published=False)
     assert client.post("/compare/alpha-vs-hidden/vote/", {"tool": "alpha"}).status_code == 404
@@ -302,7 +302,7 @@ def test_a_scheduled_comparison_takes_votes_only_once_it_is_due(client):
     scheduled = make_comparison(
         ToolFactory(slug="s1"), ToolFactory(slug="s2"), ToolFactory(slug="s3"), published_at=due
     )
-    assert cast(client, scheduled, "s1").status_code == 404
+    assert cast(client, scheduled, "s1").status_code == 409  # awaiting the editors
     assert Vote.objects.count() == 0
     with time_machine.travel(due + datetime.timedelta(seconds=1)):
         assert cast(client, scheduled, "s1").status_code == 303

@@ -55,7 +55,8 @@ def test_a_future_time_schedules_it_and_it_appears_by_itself(editor_client, clie
         )
         assert comparison.publication == "Scheduled"
         assert status_in_list(editor_client, comparison) == "Scheduled for 2 Mar 2026, 15:00 UTC"
-        assert client.get(comparison.get_absolute_url()).status_code == 404
+        early = client.get(comparison.get_absolute_url())  # the three's generated page meanwhile
+        assert early.status_code == 200 and b"for the demo." not in early.content
         assert comparison not in Comparison.objects.published()
 
         clock.move_to(START + datetime.timedelta(hours=6, minutes=1))
@@ -144,11 +145,14 @@ def test_view_on_site_previews_a_draft_for_editors_only(editor_client, client):
     assert preview.headers["X-Robots-Tag"] == "noindex"
     assert "no-store" in preview.headers["Cache-Control"]
 
-    assert client.get(draft.get_absolute_url()).status_code == 404
+    # Readers, signed in or not, get the three tools' generated page, never the draft.
     reader = get_user_model().objects.create_user("reader@example.com")
     signed_in = Client(headers={"x-forwarded-proto": "https"})
     signed_in.force_login(reader)
-    assert signed_in.get(draft.get_absolute_url()).status_code == 404
+    for anyone in (client, signed_in):
+        page = anyone.get(draft.get_absolute_url())
+        assert page.status_code == 200
+        assert b"Not out yet." not in page.content and b"Draft preview." not in page.content
 
 
 def test_a_draft_pair_previews_for_editors_and_stays_generated_for_readers(editor_client, client):

@@ -123,15 +123,32 @@ def test_search_with_anything(site, query):
 
 
 @FUZZ
-@given(slug=slugish, a=text, b=text)
-def test_any_pair_and_the_picker_with_anything(site, slug, a, b):
+@given(slug=slugish, a=text, b=text, c=text, d=text)
+def test_any_pair_and_the_picker_with_anything(site, slug, a, b, c, d):
     before = state()
     client = stranger()
     for path in (f"/compare/{slug}/", f"/compare/{slug}.json", f"/compare/{slug}/share.png"):
         assert client.get(path).status_code < 500, path
     assert client.get("/compare/", {"a": a, "b": b}).status_code < 500
+    assert client.get("/compare/", {"a": a, "b": b, "c": c, "d": d}).status_code < 500
     assert client.get("/compare/suggest/", {"q": a}).status_code < 500
     assert state() == before
+
+
+# Real tools (some in several categories) mixed with junk, any number and order, repeats included.
+DEMO_SLUGS = ["claude", "cursor", "ollama", "smolvlm2", "smolvlm2-2b", "moondream-2", "vs", ""]
+tool_sets = st.lists(st.one_of(st.sampled_from(DEMO_SLUGS), slugish), max_size=6).map("-vs-".join)
+
+
+@FUZZ
+@given(slug=tool_sets, tool=st.sampled_from(DEMO_SLUGS))
+def test_any_set_of_tools_in_any_order(site, slug, tool):
+    before = state()
+    client = stranger()
+    for path in (f"/compare/{slug}/", f"/compare/{slug}.json", f"/compare/{slug}/share.png"):
+        assert client.get(path).status_code in (200, 301, 400, 404), path
+    assert state() == before  # nothing is stored by looking
+    assert client.post(f"/compare/{slug}/vote/", {"tool": tool}).status_code < 500
 
 
 @FUZZ

@@ -27,6 +27,11 @@ PUBLIC_PAGES = {
     COMPARISON: 86400,
     "/compare/smolvlm2-2b-vs-smolvlm2/": 86400,  # the other order: a permanent redirect
     "/compare/moondream-2-vs-qwen2-5-vl-7b/": 86400,  # generated
+    "/compare/claude-vs-cursor-vs-ollama/": 86400,  # three tools, generated, across categories
+    "/compare/ollama-vs-claude-vs-cursor/": 86400,  # their other order: a permanent redirect
+    "/compare/claude-vs-cursor-vs-lm-studio-vs-ollama/": 86400,  # four
+    "/compare/claude-vs-cursor-vs-ollama.json": 86400,
+    "/compare/?a=claude&b=cursor&c=smol": 3600,  # the picker asking which third tool
     f"{COMPARISON[:-1]}.json": 86400,
     f"{COMPARISON}share.png": 86400,
     "/compare/": 3600,

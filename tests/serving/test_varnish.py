@@ -83,6 +83,19 @@ def test_tracking_parameters_and_random_strings_cannot_force_misses(stack):
     assert reader(cache).get("/search/?page=1&utm_x=1&q=vision").headers["X-Cache"] == "HIT"
 
 
+def test_the_pickers_third_and_fourth_tools_reach_the_site(stack):
+    """``c`` and ``d`` are parameters a page reads: the cache keeps them (and drops the rest)."""
+    _, cache = stack
+    for _ in range(2):  # the miss, then the hit, go to the same place
+        answer = reader(cache).get("/compare/?utm_source=x&d=lm-studio&c=ollama&b=cursor&a=claude")
+        assert answer.status == 302
+        assert answer.headers["Location"] == "/compare/claude-vs-cursor-vs-lm-studio-vs-ollama/"
+    page = "/compare/claude-vs-cursor-vs-lm-studio-vs-ollama/"
+    first, second = reader(cache).get(page), reader(cache).get(page)
+    assert first.status == second.status == 200 and second.headers["X-Cache"] == "HIT"
+    assert second.body == first.body
+
+
 def test_another_readers_vote_shows_through_the_cache(stack):
     _, cache = stack
     stranger = reader(cache)

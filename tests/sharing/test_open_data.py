@@ -166,6 +166,9 @@ def test_every_kind_of_json_version_matches_the_served_schema(client, content):
     generated = client.get("/compare/moondream-2-vs-smolvlm2.json").json()
     assert generated["kind"] == "generated" and generated["published_at"] is None
     assert_valid(schema, generated)
+    three = client.get("/compare/moondream-2-vs-smolvlm2-vs-smolvlm2-2b.json").json()
+    assert three["kind"] == "generated" and len(three["tools"]) == 3
+    assert_valid(schema, three)
     four = make_comparison(content.big, content.small, ToolFactory(), ToolFactory())
     assert_valid(schema, client.get(data_url(four)).json())
 

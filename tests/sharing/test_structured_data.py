@@ -134,9 +134,13 @@ def test_community_votes_are_counters_apart_from_the_reviews(client, content):
     assert not any("interactionStatistic" in node for node in walk(tool))
 
 
-def test_a_generated_pair_has_no_null_dates(client, content):
+@pytest.mark.parametrize(
+    "path",
+    ["/compare/moondream-2-vs-smolvlm2/", "/compare/moondream-2-vs-smolvlm2-vs-smolvlm2-2b/"],
+)
+def test_a_generated_pair_or_three_way_has_no_null_dates(client, content, path):
     """A generated comparison was never published: the date is left out, never null."""
-    data, html = page_json_ld(client, "/compare/moondream-2-vs-smolvlm2/")
+    data, html = page_json_ld(client, path)
     assert "datePublished" not in data
     assert "null" not in html.split('type="application/ld+json">', 1)[1].split("</script>")[0]
 

@@ -20,6 +20,10 @@ HTMX = {"hx-request": "true"}
 UNLINKED = {
     "/compare/?a=sm&b=qwen": 200,  # which one did you mean
     "/compare/?a=nothing-at-all&b=": 400,  # what to fix
+    "/compare/?a=claude&b=cursor&c=smol": 200,  # which third tool
+    "/compare/?a=claude&b=cursor&c=claude": 400,  # a tool twice
+    "/compare/claude-vs-cursor-vs-ollama/": 200,  # three tools, generated, across categories
+    "/compare/a-vs-b-vs-c-vs-d-vs-e/": 404,  # what a comparison address must name
     "/tools/no-such-tool/": 404,
     "/search/?q=smol": 200,  # a search with results
     "/search/?q=copliot": 200,  # nothing matched: "did you mean" close names
