@@ -35,7 +35,12 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORKERS = os.environ.get("BENCH_WORKERS", "4")
 ADMIN_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
-DATABASE = "aitv_bench"
+# Its own database (dropped and made again on every run): BENCH_DATABASE names another one.
+DATABASE = os.environ.get("BENCH_DATABASE", "aitv_bench")
+# BENCH_ONLY=vote,send (any of "pages", "vote", "send") measures those parts alone and prints
+# their rows instead of writing bench/RESULTS.md, which needs every part.
+PARTS = ("pages", "vote", "send")
+ONLY = [part for part in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if part]
 VARNISH_VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 # Through the cache a page should cost a small part of a bare Django view (the goal is 15 times); the
 # vote is a ratio to the bare durable write (bench/baresite.py's /write/), once the vote path is
@@ -78,6 +83,7 @@ class Row:
     queries: str
     errors: int = 0
     bare_rps: float = 0.0  # the bare view in the same round: what the ratio is taken against
+    ratios: tuple[float, ...] = ()  # every round's, lowest first
 
 
 class Bench:
@@ -205,6 +211,8 @@ class Bench:
             self.bare_port,
             env={**self.env, "BENCH_WRITE_DATABASE": self.env["DATABASE_URL"]},
         )
+        if "pages" not in ONLY:
+            return  # only the page rows go through Varnish
         # The shipped VCL, with a site.vcl of the benchmark's own (its backend and purgers).
         (self.folder / "site.vcl").write_text(
             f'backend default {{ .host = "127.0.0.1"; .port = "{self.site_port}"; }}\n'
@@ -278,7 +286,9 @@ class Bench:
         rounds.sort(key=lambda found: found[0])
         _, (rps, p50, p99, _), bare = rounds[len(rounds) // 2]
         errors = sum(measured[3] for _, measured, _ in rounds)
-        return Row(name, rps, p50, p99, queries, errors, bare_rps=bare[0])
+        ratios = tuple(round(ratio, 3) for ratio, _, _ in rounds)
+        say(f"{name}: ratios by round {ratios}")
+        return Row(name, rps, p50, p99, queries, errors, bare_rps=bare[0], ratios=ratios)
 
     def bare_row(self) -> Row:
         """The bare view's medians over every round of the run."""
@@ -374,6 +384,12 @@ def commit() -> str:
     return result.stdout.strip() or "unknown"
 
 
+def row_line(row: Row) -> str:
+    ratio = row.rps / row.bare_rps
+    target = TARGETS.get(row.name)
+    return f"| {row.name} | {row.rps:.0f} | {ratio:.2f} | {f'≥ {target:.2f}' if target else '—'} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.p99_ms / row.p50_ms:.1f} | {row.queries} | {row.errors} |"
+
+
 def write_results(
     rows: list[Row], bare: Row, bare_runs: list[float], data: dict, send_rows: list[str]
 ) -> Path:
@@ -393,12 +409,7 @@ def write_results(
         "| endpoint | requests/s | ratio to bare | target | p50 ms | p99 ms | p99/p50 | queries/request | errors |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for row in [bare, *rows]:
-        ratio = row.rps / row.bare_rps
-        target = TARGETS.get(row.name)
-        lines.append(
-            f"| {row.name} | {row.rps:.0f} | {ratio:.2f} | {f'≥ {target:.2f}' if target else '—'} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.p99_ms / row.p50_ms:.1f} | {row.queries} | {row.errors} |"
-        )
+    lines += [row_line(row) for row in [bare, *rows]]
     lines += ["", *send_rows]
     path = ROOT / "bench" / "RESULTS.md"
     path.write_text("\n".join(lines).rstrip() + "\n")
@@ -408,6 +419,9 @@ def write_results(
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs Debian's wrk package")
+    unknown = set(ONLY) - set(PARTS)
+    if unknown:
+        sys.exit(f"BENCH_ONLY: unknown parts {sorted(unknown)}; choose among {', '.join(PARTS)}")
     bench = Bench()
     try:
         data = bench.prepare()
@@ -423,40 +437,46 @@ def main() -> None:
         vote_slug, vote_tool = from_slug, "smolvlm2"
         counts = bench.queries(paths, (vote_slug, vote_tool))
         say(f"queries per request: {counts}")
-        # Every GET row, the bare view's too, is a returning reader who voted: it sends the
-        # reader's cookie and the vote mark's, which change nothing in what pages cost.
-        cookie = bench.returning_visitor_cookie(vote_slug, vote_tool)
         rows = []
-        for name in ("home page", "comparison page", "tool page"):
-            say(f"{name} through Varnish")
-            url = bench.cache + paths[name]
-            rows.append(bench.paired(f"{name} via Varnish", url, "0", cookie=cookie))
-        say("the vote mark's script through Varnish (what a comparison page fetches for it)")
-        script_url = bench.cache + bench.static_path("js/votes.js")
-        rows.append(bench.paired("votes.js via Varnish", script_url, "0", cookie=cookie))
-        for name, path in paths.items():
-            say(f"{name} at the origin (a cache miss)")
+        if "pages" in ONLY:
+            # Every GET row, the bare view's too, is a returning reader who voted: it sends the
+            # reader's cookie and the vote mark's, which change nothing in what pages cost.
+            cookie = bench.returning_visitor_cookie(vote_slug, vote_tool)
+            for name in ("home page", "comparison page", "tool page"):
+                say(f"{name} through Varnish")
+                url = bench.cache + paths[name]
+                rows.append(bench.paired(f"{name} via Varnish", url, "0", cookie=cookie))
+            say("the vote mark's script through Varnish (what a comparison page fetches for it)")
+            script_url = bench.cache + bench.static_path("js/votes.js")
+            rows.append(bench.paired("votes.js via Varnish", script_url, "0", cookie=cookie))
+            for name, path in paths.items():
+                say(f"{name} at the origin (a cache miss)")
+                url = bench.site + path
+                rows.append(bench.paired(f"{name} at origin", url, counts[name], cookie=cookie))
+        if "vote" in ONLY:
+            say("vote POST (a new reader each time: every request inserts a vote)")
+            vote_url = f"{bench.site}/compare/{vote_slug}/vote/"
+            write = (bench.bare_write_url, bench.post_script("x=1"))
             rows.append(
-                bench.paired(f"{name} at origin", bench.site + path, counts[name], cookie=cookie)
+                bench.paired(
+                    "vote POST",
+                    vote_url,
+                    counts["vote POST"],
+                    script=bench.post_script(f"tool={vote_tool}"),
+                    reference=write,
+                )
             )
-        say("vote POST (a new reader each time: every request inserts a vote)")
-        vote_url = f"{bench.site}/compare/{vote_slug}/vote/"
-        write = (bench.bare_write_url, bench.post_script("x=1"))
-        rows.append(
-            bench.paired(
-                "vote POST",
-                vote_url,
-                counts["vote POST"],
-                script=bench.post_script(f"tool={vote_tool}"),
-                reference=write,
-            )
-        )
-        bare = bench.bare_row()
         send_rows = []
-        if (ROOT / "bench" / "send.py").exists():
+        if "send" in ONLY and (ROOT / "bench" / "send.py").exists():
             from bench.send import run as run_send
 
             send_rows = run_send(bench)
+        if len(ONLY) < len(PARTS):
+            for row in rows:
+                print(row_line(row))
+            print("\n".join(send_rows))
+            return
+        bare = bench.bare_row()
         bare_runs = [run[0] for run in bench.bare_runs]
         path = write_results(rows, bare, bare_runs, data, send_rows)
         print(path.read_text())
