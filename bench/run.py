@@ -350,6 +350,37 @@ print(json.dumps(out))
         )
         return self.django_json(code)
 
+    def ballots(self) -> list[tuple[str, str]]:
+        """``(comparison slug, tool slug)`` of one tool in every live stored comparison."""
+        code = (
+            "import django, json; django.setup()\n"
+            "from comparisons.models import Comparison, ComparisonEntry\n"
+            "live = Comparison.objects.published()\n"
+            "rows = ComparisonEntry.objects.filter(comparison__in=live, position=0)\n"
+            "print(json.dumps(list(rows.order_by('comparison_id').values_list('comparison__slug', 'tool__slug'))))"
+        )
+        return [tuple(pair) for pair in self.django_json(code)]
+
+    def spread_vote_script(self, ballots: list[tuple[str, str]]) -> str:
+        """A wrk script posting each vote to the next comparison of ``ballots`` in turn (a new
+        reader each time, as for the vote POST), so that votes do not queue on one comparison's
+        rows."""
+        script = Path(tempfile.mkstemp(suffix=".lua", dir=self.folder)[1])
+        entries = ",\n".join(
+            f'  {{"/compare/{slug}/vote/", "tool={tool}"}}' for slug, tool in ballots
+        )
+        script.write_text(
+            f"local ballots = {{\n{entries}\n}}\n"
+            "local turn = 0\n"
+            "request = function()\n"
+            "  turn = turn % #ballots + 1\n"
+            "  local ballot = ballots[turn]\n"
+            '  return wrk.format("POST", ballot[1], {["Content-Type"] = "application/x-www-form-urlencoded", '
+            '["Sec-Fetch-Site"] = "same-origin", ["X-Forwarded-Proto"] = "https"}, ballot[2])\n'
+            "end\n"
+        )
+        return str(script)
+
     def post_script(self, body: str) -> str:
         """A wrk script posting ``body`` from one of the site's pages, with no cookie: for the
         vote, a new reader each time (every request inserts a vote row)."""
@@ -403,6 +434,7 @@ def write_results(
         f"- Each endpoint: {ROUNDS} rounds of the bare view then the endpoint, back to back; its row is the round with the median ratio, and the ratio is to the bare view of that round (the machine's speed drifts between minutes)",
         "- GET rows (the bare view's too) send a returning reader's cookies (the reader's and the vote mark's); \"via Varnish\" rows go through the shipped VCL (deploy/varnish/), \"at origin\" rows straight to gunicorn: the cost of a cache miss",
         "- The vote POST is a new reader's first vote each time; its ratio is to the bare durable write (bench/baresite.py's /write/: one INSERT … ON CONFLICT DO NOTHING of a fresh random key, same middleware and gunicorn), measured in the same rounds",
+        "- \"vote POST, spread over comparisons\" is the same vote, each request to the next of the live comparisons in turn: what a vote costs when votes do not queue on one comparison's rows (counts, tools, day) through each other's commits",
         f"- Data: {data['tools']} tools, {data['comparisons']} comparisons, {data['votes']:,} votes",
         f"- Bare Django view: {bare.rps:.0f} requests/s (p50 {bare.p50_ms:.2f} ms, p99 {bare.p99_ms:.2f} ms; medians of its {len(bare_runs)} runs, from {min(bare_runs):.0f} to {max(bare_runs):.0f} requests/s)",
         "",
@@ -410,6 +442,8 @@ def write_results(
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     lines += [row_line(row) for row in [bare, *rows]]
+    lines += ["", "Every round's ratio (lowest first), the row's being the median:", ""]
+    lines += [f"- {row.name}: {', '.join(f'{r:.2f}' for r in row.ratios)}" for row in rows]
     lines += ["", *send_rows]
     path = ROOT / "bench" / "RESULTS.md"
     path.write_text("\n".join(lines).rstrip() + "\n")
@@ -463,6 +497,16 @@ def main() -> None:
                     vote_url,
                     counts["vote POST"],
                     script=bench.post_script(f"tool={vote_tool}"),
+                    reference=write,
+                )
+            )
+            say("vote POST spread over every comparison (each vote to the next one)")
+            rows.append(
+                bench.paired(
+                    "vote POST, spread over comparisons",
+                    f"{bench.site}/",
+                    counts["vote POST"],
+                    script=bench.spread_vote_script(bench.ballots()),
                     reference=write,
                 )
             )

@@ -483,6 +483,23 @@ def test_concurrent_switches_move_votes_without_drift(duel, settings):
     assert vote_count_drift() == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_votes_in_comparisons_sharing_tools_at_once_count_exactly(settings):
+    """Each first vote locks every tool of its comparison (the pools): in id order, whatever the
+    comparison's order, so votes in two comparisons sharing tools never deadlock."""
+    settings.VOTE_RATE = "1000/m"
+    a, b, c = (ToolFactory(slug=slug) for slug in ("alpha", "bravo", "charlie"))
+    first, second = make_comparison(a, b, c), make_comparison(c, b)
+    ballots = [(first, "alpha"), (second, "charlie"), (first, "bravo"), (second, "bravo")]
+    statuses = run_at_once(
+        40, lambda i: cast(new_reader(), ballots[i % 4][0], ballots[i % 4][1]).status_code
+    )
+    assert statuses == [303] * 40
+    assert counts(first) == {"alpha": 10, "bravo": 10, "charlie": 0}
+    assert counts(second) == {"bravo": 10, "charlie": 10}
+    assert vote_count_drift() == [] and counters.drift() == []
+
+
 def test_check_vote_counts_reports_no_drift_then_finds_drift(duel, capsys):
     comparison, *_ = duel
     cast(new_reader(), comparison, "alpha")
