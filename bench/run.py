@@ -35,7 +35,12 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORKERS = os.environ.get("BENCH_WORKERS", "4")
 ADMIN_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
-DATABASE = "aitv_bench"
+# Its own database (dropped and made again on every run): BENCH_DATABASE names another one.
+DATABASE = os.environ.get("BENCH_DATABASE", "aitv_bench")
+# BENCH_ONLY=vote,send (any of "pages", "vote", "send") measures those parts alone and prints
+# their rows instead of writing bench/RESULTS.md, which needs every part.
+PARTS = ("pages", "vote", "send")
+ONLY = [part for part in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if part]
 VARNISH_VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 # Through the cache a page should cost a small part of a bare Django view (the goal is 15 times); the
 # vote is a ratio to the bare durable write (bench/baresite.py's /write/), once the vote path is
@@ -78,6 +83,7 @@ class Row:
     queries: str
     errors: int = 0
     bare_rps: float = 0.0  # the bare view in the same round: what the ratio is taken against
+    ratios: tuple[float, ...] = ()  # every round's, lowest first
 
 
 class Bench:
@@ -205,6 +211,8 @@ class Bench:
             self.bare_port,
             env={**self.env, "BENCH_WRITE_DATABASE": self.env["DATABASE_URL"]},
         )
+        if "pages" not in ONLY:
+            return  # only the page rows go through Varnish
         # The shipped VCL, with a site.vcl of the benchmark's own (its backend and purgers).
         (self.folder / "site.vcl").write_text(
             f'backend default {{ .host = "127.0.0.1"; .port = "{self.site_port}"; }}\n'
@@ -278,7 +286,9 @@ class Bench:
         rounds.sort(key=lambda found: found[0])
         _, (rps, p50, p99, _), bare = rounds[len(rounds) // 2]
         errors = sum(measured[3] for _, measured, _ in rounds)
-        return Row(name, rps, p50, p99, queries, errors, bare_rps=bare[0])
+        ratios = tuple(round(ratio, 3) for ratio, _, _ in rounds)
+        say(f"{name}: ratios by round {ratios}")
+        return Row(name, rps, p50, p99, queries, errors, bare_rps=bare[0], ratios=ratios)
 
     def bare_row(self) -> Row:
         """The bare view's medians over every round of the run."""
@@ -340,6 +350,37 @@ print(json.dumps(out))
         )
         return self.django_json(code)
 
+    def ballots(self) -> list[tuple[str, str]]:
+        """``(comparison slug, tool slug)`` of one tool in every live stored comparison."""
+        code = (
+            "import django, json; django.setup()\n"
+            "from comparisons.models import Comparison, ComparisonEntry\n"
+            "live = Comparison.objects.published()\n"
+            "rows = ComparisonEntry.objects.filter(comparison__in=live, position=0)\n"
+            "print(json.dumps(list(rows.order_by('comparison_id').values_list('comparison__slug', 'tool__slug'))))"
+        )
+        return [tuple(pair) for pair in self.django_json(code)]
+
+    def spread_vote_script(self, ballots: list[tuple[str, str]]) -> str:
+        """A wrk script posting each vote to the next comparison of ``ballots`` in turn (a new
+        reader each time, as for the vote POST), so that votes do not queue on one comparison's
+        rows."""
+        script = Path(tempfile.mkstemp(suffix=".lua", dir=self.folder)[1])
+        entries = ",\n".join(
+            f'  {{"/compare/{slug}/vote/", "tool={tool}"}}' for slug, tool in ballots
+        )
+        script.write_text(
+            f"local ballots = {{\n{entries}\n}}\n"
+            "local turn = 0\n"
+            "request = function()\n"
+            "  turn = turn % #ballots + 1\n"
+            "  local ballot = ballots[turn]\n"
+            '  return wrk.format("POST", ballot[1], {["Content-Type"] = "application/x-www-form-urlencoded", '
+            '["Sec-Fetch-Site"] = "same-origin", ["X-Forwarded-Proto"] = "https"}, ballot[2])\n'
+            "end\n"
+        )
+        return str(script)
+
     def post_script(self, body: str) -> str:
         """A wrk script posting ``body`` from one of the site's pages, with no cookie: for the
         vote, a new reader each time (every request inserts a vote row)."""
@@ -374,6 +415,12 @@ def commit() -> str:
     return result.stdout.strip() or "unknown"
 
 
+def row_line(row: Row) -> str:
+    ratio = row.rps / row.bare_rps
+    target = TARGETS.get(row.name)
+    return f"| {row.name} | {row.rps:.0f} | {ratio:.2f} | {f'≥ {target:.2f}' if target else '—'} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.p99_ms / row.p50_ms:.1f} | {row.queries} | {row.errors} |"
+
+
 def write_results(
     rows: list[Row], bare: Row, bare_runs: list[float], data: dict, send_rows: list[str]
 ) -> Path:
@@ -387,18 +434,16 @@ def write_results(
         f"- Each endpoint: {ROUNDS} rounds of the bare view then the endpoint, back to back; its row is the round with the median ratio, and the ratio is to the bare view of that round (the machine's speed drifts between minutes)",
         "- GET rows (the bare view's too) send a returning reader's cookies (the reader's and the vote mark's); \"via Varnish\" rows go through the shipped VCL (deploy/varnish/), \"at origin\" rows straight to gunicorn: the cost of a cache miss",
         "- The vote POST is a new reader's first vote each time; its ratio is to the bare durable write (bench/baresite.py's /write/: one INSERT … ON CONFLICT DO NOTHING of a fresh random key, same middleware and gunicorn), measured in the same rounds",
+        "- \"vote POST, spread over comparisons\" is the same vote, each request to the next of the live comparisons in turn: what a vote costs when votes do not queue on one comparison's rows (counts, tools, day) through each other's commits",
         f"- Data: {data['tools']} tools, {data['comparisons']} comparisons, {data['votes']:,} votes",
         f"- Bare Django view: {bare.rps:.0f} requests/s (p50 {bare.p50_ms:.2f} ms, p99 {bare.p99_ms:.2f} ms; medians of its {len(bare_runs)} runs, from {min(bare_runs):.0f} to {max(bare_runs):.0f} requests/s)",
         "",
         "| endpoint | requests/s | ratio to bare | target | p50 ms | p99 ms | p99/p50 | queries/request | errors |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for row in [bare, *rows]:
-        ratio = row.rps / row.bare_rps
-        target = TARGETS.get(row.name)
-        lines.append(
-            f"| {row.name} | {row.rps:.0f} | {ratio:.2f} | {f'≥ {target:.2f}' if target else '—'} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.p99_ms / row.p50_ms:.1f} | {row.queries} | {row.errors} |"
-        )
+    lines += [row_line(row) for row in [bare, *rows]]
+    lines += ["", "Every round's ratio (lowest first), the row's being the median:", ""]
+    lines += [f"- {row.name}: {', '.join(f'{r:.2f}' for r in row.ratios)}" for row in rows]
     lines += ["", *send_rows]
     path = ROOT / "bench" / "RESULTS.md"
     path.write_text("\n".join(lines).rstrip() + "\n")
@@ -408,6 +453,9 @@ def write_results(
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs Debian's wrk package")
+    unknown = set(ONLY) - set(PARTS)
+    if unknown:
+        sys.exit(f"BENCH_ONLY: unknown parts {sorted(unknown)}; choose among {', '.join(PARTS)}")
     bench = Bench()
     try:
         data = bench.prepare()
@@ -423,40 +471,56 @@ def main() -> None:
         vote_slug, vote_tool = from_slug, "smolvlm2"
         counts = bench.queries(paths, (vote_slug, vote_tool))
         say(f"queries per request: {counts}")
-        # Every GET row, the bare view's too, is a returning reader who voted: it sends the
-        # reader's cookie and the vote mark's, which change nothing in what pages cost.
-        cookie = bench.returning_visitor_cookie(vote_slug, vote_tool)
         rows = []
-        for name in ("home page", "comparison page", "tool page"):
-            say(f"{name} through Varnish")
-            url = bench.cache + paths[name]
-            rows.append(bench.paired(f"{name} via Varnish", url, "0", cookie=cookie))
-        say("the vote mark's script through Varnish (what a comparison page fetches for it)")
-        script_url = bench.cache + bench.static_path("js/votes.js")
-        rows.append(bench.paired("votes.js via Varnish", script_url, "0", cookie=cookie))
-        for name, path in paths.items():
-            say(f"{name} at the origin (a cache miss)")
+        if "pages" in ONLY:
+            # Every GET row, the bare view's too, is a returning reader who voted: it sends the
+            # reader's cookie and the vote mark's, which change nothing in what pages cost.
+            cookie = bench.returning_visitor_cookie(vote_slug, vote_tool)
+            for name in ("home page", "comparison page", "tool page"):
+                say(f"{name} through Varnish")
+                url = bench.cache + paths[name]
+                rows.append(bench.paired(f"{name} via Varnish", url, "0", cookie=cookie))
+            say("the vote mark's script through Varnish (what a comparison page fetches for it)")
+            script_url = bench.cache + bench.static_path("js/votes.js")
+            rows.append(bench.paired("votes.js via Varnish", script_url, "0", cookie=cookie))
+            for name, path in paths.items():
+                say(f"{name} at the origin (a cache miss)")
+                url = bench.site + path
+                rows.append(bench.paired(f"{name} at origin", url, counts[name], cookie=cookie))
+        if "vote" in ONLY:
+            say("vote POST (a new reader each time: every request inserts a vote)")
+            vote_url = f"{bench.site}/compare/{vote_slug}/vote/"
+            write = (bench.bare_write_url, bench.post_script("x=1"))
             rows.append(
-                bench.paired(f"{name} at origin", bench.site + path, counts[name], cookie=cookie)
+                bench.paired(
+                    "vote POST",
+                    vote_url,
+                    counts["vote POST"],
+                    script=bench.post_script(f"tool={vote_tool}"),
+                    reference=write,
+                )
             )
-        say("vote POST (a new reader each time: every request inserts a vote)")
-        vote_url = f"{bench.site}/compare/{vote_slug}/vote/"
-        write = (bench.bare_write_url, bench.post_script("x=1"))
-        rows.append(
-            bench.paired(
-                "vote POST",
-                vote_url,
-                counts["vote POST"],
-                script=bench.post_script(f"tool={vote_tool}"),
-                reference=write,
+            say("vote POST spread over every comparison (each vote to the next one)")
+            rows.append(
+                bench.paired(
+                    "vote POST, spread over comparisons",
+                    f"{bench.site}/",
+                    counts["vote POST"],
+                    script=bench.spread_vote_script(bench.ballots()),
+                    reference=write,
+                )
             )
-        )
-        bare = bench.bare_row()
         send_rows = []
-        if (ROOT / "bench" / "send.py").exists():
+        if "send" in ONLY and (ROOT / "bench" / "send.py").exists():
             from bench.send import run as run_send
 
             send_rows = run_send(bench)
+        if len(ONLY) < len(PARTS):
+            for row in rows:
+                print(row_line(row))
+            print("\n".join(send_rows))
+            return
+        bare = bench.bare_row()
         bare_runs = [run[0] for run in bench.bare_runs]
         path = write_results(rows, bare, bare_runs, data, send_rows)
         print(path.read_text())

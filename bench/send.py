@@ -39,7 +39,7 @@ CELERY = Path(PYTHON).with_name("celery")
 SMALL, LARGE = 1_000, 10_000
 CONCURRENCY = int(os.environ.get("BENCH_SEND_CONCURRENCY", "2"))
 BATCH = 100  # newsletter.services.BATCH_SIZE: the baseline uses the same connection pattern
-TARGET = 0.5
+TARGET = 0.35  # the code-health issue: the send may fall to 0.35 of plain smtplib
 DOMAIN = "bench.example"
 # No wait is longer than this: a send that has not finished by then is reported as a failure.
 PATIENCE = 600

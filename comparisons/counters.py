@@ -117,8 +117,7 @@ def count_first_vote(comparison_id: int, tool_id: int) -> None:
     tools, one more today. Runs in the vote's transaction, after the entry's count moved."""
     from comparisons.models import DailyVotes
 
-    _lock_tools_of(comparison_id)
-    _tools_of(comparison_id).update(
+    _locked(_tools_of(comparison_id)).update(
         community_pool=F("community_pool") + 1,
         community_votes=Case(
             When(pk=tool_id, then=F("community_votes") + 1),
@@ -140,9 +139,7 @@ def count_moved_vote(comparison_id: int, from_tool_id: int, to_tool_id: int) -> 
     """A vote moved between two tools of one comparison: the pools stay as they are."""
     from comparisons.models import Tool
 
-    tools = Tool.objects.filter(pk__in=[from_tool_id, to_tool_id])
-    list(tools.order_by("pk").select_for_update().values_list("pk"))
-    tools.update(
+    _locked(Tool.objects.filter(pk__in=[from_tool_id, to_tool_id])).update(
         community_votes=Case(
             When(pk=to_tool_id, then=F("community_votes") + 1),
             default=F("community_votes") - 1,
@@ -157,12 +154,16 @@ def _tools_of(comparison_id: int):
     return Tool.objects.filter(entries__comparison_id=comparison_id)
 
 
-def _lock_tools_of(comparison_id: int) -> None:
-    """Lock the tools' rows in id order first: votes in two comparisons that share tools would
-    otherwise lock them in whatever order each UPDATE meets them, and could deadlock."""
+def _locked(tools):
+    """``tools`` for an UPDATE that locks them in id order first, in the same statement (the
+    ``IN`` subquery's ``SELECT … ORDER BY id FOR UPDATE``): votes in two comparisons that share
+    tools would otherwise lock them in whatever order each UPDATE meets them, and could
+    deadlock."""
+    from comparisons.models import Tool
+
     # OF self: a plain FOR UPDATE would lock the joined entries too, which other votes update.
-    tools = _tools_of(comparison_id).order_by("pk").select_for_update(of=("self",))
-    list(tools.values_list("pk"))
+    in_order = tools.order_by("pk").select_for_update(of=("self",)).values("pk")
+    return Tool.objects.filter(pk__in=in_order)
 
 
 # --- Signals ------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comparisons import counters
 from comparisons.models import Comparison, ComparisonEntry, Vote
-from comparisons.voting import READER_COOKIE, reader_hash, vote_count_drift
+from comparisons.voting import READER_COOKIE, Reader, reader_hash, vote_cast, vote_count_drift
 from tests.clients import CommittingClient
 from tests.factories import ToolFactory, make_comparison
 
@@ -483,6 +483,23 @@ def test_concurrent_switches_move_votes_without_drift(duel, settings):
     assert vote_count_drift() == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_votes_in_comparisons_sharing_tools_at_once_count_exactly(settings):
+    """Each first vote locks every tool of its comparison (the pools): in id order, whatever the
+    comparison's order, so votes in two comparisons sharing tools never deadlock."""
+    settings.VOTE_RATE = "1000/m"
+    a, b, c = (ToolFactory(slug=slug) for slug in ("alpha", "bravo", "charlie"))
+    first, second = make_comparison(a, b, c), make_comparison(c, b)
+    ballots = [(first, "alpha"), (second, "charlie"), (first, "bravo"), (second, "bravo")]
+    statuses = run_at_once(
+        40, lambda i: cast(new_reader(), ballots[i % 4][0], ballots[i % 4][1]).status_code
+    )
+    assert statuses == [303] * 40
+    assert counts(first) == {"alpha": 10, "bravo": 10, "charlie": 0}
+    assert counts(second) == {"bravo": 10, "charlie": 10}
+    assert vote_count_drift() == [] and counters.drift() == []
+
+
 def test_check_vote_counts_reports_no_drift_then_finds_drift(duel, capsys):
     comparison, *_ = duel
     cast(new_reader(), comparison, "alpha")
@@ -499,25 +516,45 @@ def test_check_vote_counts_reports_no_drift_then_finds_drift(duel, capsys):
 
 def test_vote_post_query_count_is_pinned(duel, django_assert_num_queries):
     comparison, *_ = duel
-    # A first vote at a live comparison: the entry and its comparison and tool, found by the
-    # address; [savepoint] (production's BEGIN); the reader's vote, FOR UPDATE; savepoint, insert,
-    # release (get_or_create); the entry's count; the comparison's tools locked, then their
-    # counters; today's count: none yet, so inserted and counted; [release] (production's COMMIT).
-    with django_assert_num_queries(13):
+    # A first vote at a live comparison: one statement finds the comparison and the tool,
+    # inserts the vote and moves every count (voting._FIRST_VOTE), today's first one included.
+    with django_assert_num_queries(1):
         assert cast(new_reader(), comparison, "alpha").status_code == 303
     reader = new_reader()
-    with django_assert_num_queries(11):  # today's count exists: one update
+    with django_assert_num_queries(1):
         assert cast(reader, comparison, "alpha").status_code == 303
-    # A change: the entry; [savepoint]; the vote, FOR UPDATE; one update moving both counts; the
-    # two tools locked, then their counters; the vote's update; [release].
+    # A change: that statement finds the reader's vote and counts nothing; the comparison with
+    # its entries and tools; [savepoint] (production's BEGIN); the vote, FOR UPDATE; one update
+    # moving both counts; the two tools locked and counted in one update; the vote's update;
+    # [release] (production's COMMIT).
     with django_assert_num_queries(8):
         assert cast(reader, comparison, "bravo").status_code == 303
     # htmx also reloads the block it sends back: + comparison, entries.
     with django_assert_num_queries(10):
         assert cast(reader, comparison, "alpha", hx_request="true").status_code == 200
-    # The same choice again changes nothing: the entry; [savepoint]; the vote; [release].
-    with django_assert_num_queries(4):
+    # The same choice again changes nothing: the statement; the comparison; [savepoint]; the
+    # vote; [release].
+    with django_assert_num_queries(5):
         assert cast(reader, comparison, "alpha").status_code == 303
+    assert vote_count_drift() == [] and counters.drift() == []
+
+
+def test_the_orm_path_counts_a_first_vote_in_one_transaction(duel, django_assert_num_queries):
+    """``vote_cast`` (generated pairs, and any vote the statement leaves to it): a new reader's
+    row is inserted without a lookup; a returning reader's is looked up FOR UPDATE first."""
+    comparison, a, _ = duel
+    # [savepoint]; the vote; the entry's count; the tools locked and counted in one update;
+    # today's count: none yet (an update finding nothing, an insert, the update again); [release].
+    with django_assert_num_queries(8):
+        assert vote_cast(comparison=comparison, tool=a, reader=Reader("r1", is_new=True)) == "cast"
+    # Today's count exists: one update.
+    with django_assert_num_queries(6):
+        assert vote_cast(comparison=comparison, tool=a, reader=Reader("r2", is_new=True)) == "cast"
+    # A returning reader's first vote here: [savepoint]; the vote, FOR UPDATE; savepoint,
+    # insert, release (get_or_create); the counts as above; [release].
+    with django_assert_num_queries(9):
+        assert vote_cast(comparison=comparison, tool=a, reader=Reader("r3", is_new=False)) == "cast"
+    assert counts(comparison) == {"alpha": 3, "bravo": 0}
     assert vote_count_drift() == [] and counters.drift() == []
 
 

@@ -11,6 +11,7 @@ ENDPOINTS = [
     "votes.js via Varnish",
     *(f"{page} at origin" for page in [*PAGES, "search"]),
     "vote POST",
+    "vote POST, spread over comparisons",
 ]
 NUMBER = r"[\d,]+(?:\.\d+)?"
 
