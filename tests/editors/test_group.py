@@ -25,6 +25,7 @@ EXPECTED = {
         "editionitem": FULL,
         "subscriber": {"view", "change"},
         "delivery": {"view", "change"},
+        "mailevent": {"view"},  # what the email services reported: read, never edited
     },
 }
 
