@@ -9,8 +9,9 @@ three content apps, so it runs after every model it names exists, and no app's o
 (where another change may add its next migration) has to make room for it.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from editors.permissions import create_app_permissions
 
 GROUP = "Editors"
 FULL = ("add", "change", "delete", "view")
@@ -45,15 +46,7 @@ RIGHTS = {
 def create_editors_group(apps, schema_editor):
     using = schema_editor.connection.alias
     for label in RIGHTS:
-        app_config = apps.get_app_config(label)
-        # create_permissions skips apps without a models module; the migration state's
-        # stand-in apps have none, so lend them one for the call.
-        models_module = getattr(app_config, "models_module", None)
-        app_config.models_module = models_module or True
-        try:
-            create_permissions(app_config, verbosity=0, using=using, apps=apps)
-        finally:
-            app_config.models_module = models_module
+        create_app_permissions(apps, using, label)
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -1,8 +1,9 @@
 """Editors may read the bounce and complaint reports (newsletter's MailEvent), never change them:
 they are what the email services said, kept once each."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from editors.permissions import create_app_permissions
 
 GROUP = "Editors"
 RIGHTS = [("newsletter", "mailevent", "view")]
@@ -10,15 +11,7 @@ RIGHTS = [("newsletter", "mailevent", "view")]
 
 def grant(apps, schema_editor):
     using = schema_editor.connection.alias
-    app_config = apps.get_app_config("newsletter")
-    # As in 0001: permissions are made after all migrations, so make them now; the migration
-    # state's stand-in app has no models module, so lend it one for the call.
-    models_module = getattr(app_config, "models_module", None)
-    app_config.models_module = models_module or True
-    try:
-        create_permissions(app_config, verbosity=0, using=using, apps=apps)
-    finally:
-        app_config.models_module = models_module
+    create_app_permissions(apps, using, "newsletter")
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.using(using).get_or_create(name=GROUP)
