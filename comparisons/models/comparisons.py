@@ -309,7 +309,8 @@ class Comparison(models.Model):
         )
 
     def panel_rows(self) -> list[tuple]:
-        """The reviewer split: one row per reviewer with a cell (scorecard or None) per tool."""
+        """The reviewer split: one row per reviewer with a cell per tool, ``(tool, scorecard or
+        None)`` (a phone shows the tool's name in each cell)."""
         tools = self.ordered_tools
         by_reviewer: dict[int, dict[int, object]] = {}
         reviewers = {}
@@ -321,7 +322,7 @@ class Comparison(models.Model):
             reviewers.values(), key=lambda reviewer: (reviewer.position, reviewer.name)
         )
         return [
-            (reviewer, [by_reviewer[reviewer.pk].get(tool.pk) for tool in tools])
+            (reviewer, [(tool, by_reviewer[reviewer.pk].get(tool.pk)) for tool in tools])
             for reviewer in ordered
         ]
 

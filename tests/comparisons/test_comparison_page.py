@@ -143,6 +143,18 @@ def test_reviewer_split_is_a_real_table(client, duel):
     )
 
 
+def test_each_cell_names_its_tool_for_phones_and_each_column_is_an_anchor(client, duel):
+    comparison, *_ = duel
+    table = page(client, comparison).select_one("table.split")
+    columns = table.select('thead th[scope="col"][id]')
+    assert [th["id"] for th in columns] == ["panel-on-smolvlm2-2b", "panel-on-smolvlm2"]
+    for row in table.select("tbody tr"):
+        labels = [cell.select_one(".cell-tool") for cell in row.select("td")]
+        assert [label.get_text() for label in labels] == ["SmolVLM2-2B", "SmolVLM2"]
+        # Shown only where the column headers are out of sight; screen readers have those.
+        assert all(label["aria-hidden"] == "true" for label in labels)
+
+
 def test_a_missing_scorecard_says_so(client, duel):
     comparison, big, _small, _ = duel
     ScorecardFactory(reviewer=ReviewerFactory(name="New Voice"), tool=big, verdict=Verdict.SKIP)
