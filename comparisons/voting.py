@@ -19,7 +19,7 @@ from django.db.models import Case, F, When
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
 
-from comparisons import cache_keys, counters
+from comparisons import cache_keys, counters, top_picks
 from comparisons.models import Comparison, ComparisonEntry, Tool, Vote
 from compsite import purge
 
@@ -129,6 +129,9 @@ def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
             vote.tool = tool
             vote.save(update_fields=["tool", "updated_at"])
             outcome = Outcome.MOVED
+        # The readers' top pick may have changed (this vote waited for the comparison's
+        # previous one to commit: the tools' locks above), and with it "panel vs crowd".
+        top_picks.of_comparison(comparison.pk)
         # Pages showing these counts leave shared caches (within seconds: votes coalesce).
         purge.after_commit(cache_keys.touched_by_vote(comparison.pk), coalesce=True)
     return outcome

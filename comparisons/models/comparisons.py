@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Prefetch, Sum
+from django.db.models import F, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -55,6 +55,11 @@ class ComparisonQuerySet(models.QuerySet):
 
     def curated(self) -> ComparisonQuerySet:
         return self.filter(kind=Comparison.Kind.CURATED)
+
+    def panel_vs_crowd(self) -> ComparisonQuerySet:
+        """Published curated comparisons whose readers' top pick is not the panel's, newest
+        first (the picks are kept on write: comparisons/top_picks.py)."""
+        return self.published().curated().filter(crowd_differs=True).latest_first()
 
     def latest_first(self) -> ComparisonQuerySet:
         return self.order_by("-published_at", "-id")
@@ -139,6 +144,21 @@ class Comparison(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     tools = models.ManyToManyField(Tool, through="ComparisonEntry", related_name="comparisons")
+    # The panel's and the readers' top picks (docs/product.md, "Panel vs crowd"), kept on write
+    # by comparisons/top_picks.py from the tools' and entries' counters: NULL when there is no
+    # clear pick. No index on either: the list reads the partial index below, and a tool in a
+    # comparison cannot be deleted (its entry protects it) to need one.
+    panel_pick = models.ForeignKey(
+        Tool, null=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+        db_index=False,
+    )  # fmt: skip
+    crowd_pick = models.ForeignKey(
+        Tool, null=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+        db_index=False,
+    )  # fmt: skip
+    crowd_differs = models.BooleanField(
+        default=False, editable=False, help_text="Both picks exist and are different tools."
+    )
 
     objects = ComparisonQuerySet.as_manager()
 
@@ -151,6 +171,16 @@ class Comparison(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        indexes = [
+            # /panel-vs-crowd/ and the home page's block (ComparisonQuerySet.panel_vs_crowd):
+            # the few comparisons where readers and panel disagree, newest first.
+            models.Index(
+                F("published_at").desc(),
+                F("id").desc(),
+                name="comparison_panel_vs_crowd",
+                condition=Q(crowd_differs=True, kind="curated", status="published"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"Comparison #{self.pk}"

@@ -61,7 +61,7 @@ def test_on_a_phone_each_reviewer_is_a_card_and_nothing_scrolls_sideways(
     page.locator("#panel").screenshot(path=str(ARTIFACTS / f"{name}-table.png"))
 
 
-@pytest.mark.parametrize("path", ["/", WIDEST, "/tools/"])
+@pytest.mark.parametrize("path", ["/", WIDEST, "/tools/", "/panel-vs-crowd/"])
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 800)])
 def test_the_header_takes_at_most_a_fifth_of_the_first_screen(demo, make_page, path, width, height):
     page = make_page(width=width, height=height)

@@ -502,18 +502,20 @@ def test_vote_post_query_count_is_pinned(duel, django_assert_num_queries):
     # A first vote at a live comparison: the entry and its comparison and tool, found by the
     # address; [savepoint] (production's BEGIN); the reader's vote, FOR UPDATE; savepoint, insert,
     # release (get_or_create); the entry's count; the comparison's tools locked, then their
-    # counters; today's count: none yet, so inserted and counted; [release] (production's COMMIT).
-    with django_assert_num_queries(13):
+    # counters; today's count: none yet, so inserted and counted; the comparison's top picks, then
+    # whether they differ (comparisons/top_picks.py); [release] (production's COMMIT).
+    with django_assert_num_queries(15):
         assert cast(new_reader(), comparison, "alpha").status_code == 303
     reader = new_reader()
-    with django_assert_num_queries(11):  # today's count exists: one update
+    with django_assert_num_queries(13):  # today's count exists: one update
         assert cast(reader, comparison, "alpha").status_code == 303
     # A change: the entry; [savepoint]; the vote, FOR UPDATE; one update moving both counts; the
-    # two tools locked, then their counters; the vote's update; [release].
-    with django_assert_num_queries(8):
+    # comparison's tools locked, then the two tools' counters; the vote's update; the top picks
+    # (two updates); [release].
+    with django_assert_num_queries(10):
         assert cast(reader, comparison, "bravo").status_code == 303
     # htmx also reloads the block it sends back: + comparison, entries.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert cast(reader, comparison, "alpha", hx_request="true").status_code == 200
     # The same choice again changes nothing: the entry; [savepoint]; the vote; [release].
     with django_assert_num_queries(4):
