@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.db.models import (
-    BooleanField,
     Case,
     Exists,
     ExpressionWrapper,
@@ -28,7 +28,6 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
     When,
@@ -43,14 +42,6 @@ from compsite.numbers import COMMUNITY_MIN_VOTES
 if TYPE_CHECKING:
     from comparisons.models import Comparison, Tool
     from comparisons.models.comparisons import Standing
-
-
-class IsDistinctFrom(Func):
-    """``a IS DISTINCT FROM b``: true when one is NULL and the other not, unlike ``<>``."""
-
-    arg_joiner = " IS DISTINCT FROM "
-    template = "(%(expressions)s)"
-    output_field = BooleanField()
 
 
 def _entries(entry_model):
@@ -97,27 +88,40 @@ def crowd_pick(entry_model):
     )
 
 
-DIFFERS = Case(
-    When(
-        Q(panel_pick__isnull=False, crowd_pick__isnull=False) & ~Q(panel_pick=F("crowd_pick")),
-        then=Value(True),
-    ),
-    default=Value(False),
-)
-
-
 def refresh(comparisons, entry_model=None) -> int:
     """Recompute the picks of ``comparisons`` (a queryset, of a migration's historical model
-    too), writing only the rows that change; the number of comparisons whose listing changed
-    (in or out of "panel vs crowd") is returned."""
+    too), writing only the rows that change; the number of comparisons that moved in or out of
+    "panel vs crowd" is returned.
+
+    The rows are locked first, in id order, and the picks worked out in the next statement:
+    whoever changed a count of theirs before has committed by then, so two changes at once (two
+    verdicts on two tools of one comparison) cannot leave the first one's picks behind. A vote
+    holds its comparison's tools already (comparisons/counters.py)."""
     if entry_model is None:
         from comparisons.models import ComparisonEntry as entry_model
-    panel, crowd = panel_pick(entry_model), crowd_pick(entry_model)
-    comparisons.filter(
-        IsDistinctFrom(F("panel_pick"), panel) | IsDistinctFrom(F("crowd_pick"), crowd)
-    ).update(panel_pick=panel, crowd_pick=crowd)
-    # A second statement: an UPDATE's expressions see the row as it was before it.
-    moved = comparisons.exclude(crowd_differs=DIFFERS).update(crowd_differs=DIFFERS)
+    with transaction.atomic(savepoint=False):
+        list(comparisons.order_by("pk").select_for_update(of=("self",)).values_list("pk"))
+        rows = comparisons.order_by().annotate(
+            new_panel=panel_pick(entry_model), new_crowd=crowd_pick(entry_model)
+        )
+        changed, moved = [], 0
+        for pk, panel, crowd, differs, new_panel, new_crowd in rows.values_list(
+            "pk", "panel_pick_id", "crowd_pick_id", "crowd_differs", "new_panel", "new_crowd"
+        ).iterator(chunk_size=2000):
+            new_differs = None not in (new_panel, new_crowd) and new_panel != new_crowd
+            if (panel, crowd, differs) != (new_panel, new_crowd, new_differs):
+                moved += differs != new_differs
+                changed.append(
+                    comparisons.model(
+                        pk=pk,
+                        panel_pick_id=new_panel,
+                        crowd_pick_id=new_crowd,
+                        crowd_differs=new_differs,
+                    )
+                )
+        comparisons.model.objects.bulk_update(
+            changed, ["panel_pick", "crowd_pick", "crowd_differs"], batch_size=1000
+        )
     if moved:
         # The lists of disagreements gained or lost one. Those they still show carry the
         # comparisons' own keys, which a vote or a scorecard purges anyway. Coalesced: a vote

@@ -10,7 +10,7 @@ from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DUEL = "smolvlm2-vs-smolvlm2-2b"
+DUEL = "cursor-vs-github-copilot"  # the panel ships Copilot (3 of 4) over Cursor (2 of 4)
 
 
 @pytest.fixture
