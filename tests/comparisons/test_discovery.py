@@ -264,7 +264,7 @@ PAGE_QUERIES = {
     # latest: comparisons, entries, tools; panel vs crowd (none here); trending: comparisons,
     # entries; categories
     "/": 7,
-    "/panel-vs-crowd/": 2,  # count, page (none: no entries or tools to load)
+    "/panel-vs-crowd/": 1,  # the count: none here, so no page, entries or tools to load
     "/tools/": 4,  # count, tools, pricing tiers; the category filter's links
     "/tools/?category=vision-language-models&licence=open&price=free&sort=panel": 5,  # + category
     "/tools/?sort=newest&page=2": 4,
