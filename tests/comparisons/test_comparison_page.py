@@ -353,10 +353,11 @@ def test_comparison_page_query_count_does_not_grow_with_more_tools(
 
 
 def test_home_query_count_does_not_grow(client, duel, django_assert_num_queries):
-    # latest (comparisons, entries, tools), trending (no votes yet: one), categories
-    with django_assert_num_queries(5):
+    # latest (comparisons, entries, tools), panel vs crowd (none: one), trending (no votes yet:
+    # one), categories
+    with django_assert_num_queries(6):
         client.get("/")
     comparison, big, small, _ = duel
     _grow(comparison, [big, small])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get("/")
