@@ -20,6 +20,8 @@ key                            carried by                                   purg
 ``panel``                      pages showing reviewers' names               a reviewer
 ``reviewer-4``                 the reviewer's page                          the reviewer, scorecards
 ``votes``                      rankings by votes (trending, categories)     votes (coalesced)
+``panel-vs-crowd``             the lists of comparisons where readers'      a vote or a scorecard that
+                               and panel's picks differ                     moves one in or out
 ``tools`` ``comparisons``      lists, search, feeds and sitemap sections    any tool / comparison
 ``categories`` ``reviewers``
 ``missing``                    every 404                                    any content change
@@ -34,6 +36,7 @@ from compsite.http_cache import MISSING_KEY, key_of
 
 TOOLS, COMPARISONS, CATEGORIES, REVIEWERS = "tools", "comparisons", "categories", "reviewers"
 PANEL, VOTES = "panel", "votes"
+PANEL_VS_CROWD = "panel-vs-crowd"  # purged by comparisons/top_picks.py
 
 
 def category_lists(category_id: int) -> str:

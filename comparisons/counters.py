@@ -10,6 +10,8 @@
   (``count_first_vote``, ``count_moved_vote``); a comparison gaining or losing a tool has its
   tools recounted.
 - ``DailyVotes``: first votes per comparison and day, which trending sums.
+- The comparisons' top picks (comparisons/top_picks.py) follow from the counters above: worked
+  out again wherever they move (a vote, a scorecard, a change of tools, ``refresh()``).
 
 Bulk inserts send no signals: whoever loads rows with ``bulk_create`` calls ``refresh()``.
 """
@@ -22,6 +24,8 @@ from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, Su
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+
+from comparisons import top_picks
 
 
 def _total(rows, function: str, field: str):
@@ -61,9 +65,10 @@ def refresh(tool_ids: Iterable[int] | None = None) -> int:
     """Recount every counter of these tools (all tools by default), updating the rows that are
     off (their number is returned), and rebuild the daily vote counts from the vote rows when all
     are asked for: set-based, for loaders that bulk-insert."""
-    from comparisons.models import ComparisonEntry, DailyVotes, Tool, Vote
+    from comparisons.models import Comparison, ComparisonEntry, DailyVotes, Tool, Vote
     from reviews.models import Reviewer, Scorecard
 
+    tool_ids = None if tool_ids is None else list(tool_ids)
     tools = Tool.objects.all() if tool_ids is None else Tool.objects.filter(pk__in=tool_ids)
     recounts = {**panel_counts(Scorecard), **community_counts(ComparisonEntry)}
     # Only the rows that are off: rewriting a right row would leave a dead version behind.
@@ -71,6 +76,11 @@ def refresh(tool_ids: Iterable[int] | None = None) -> int:
     for name, recount in recounts.items():
         stale |= ~Q(**{name: recount})
     updated = tools.filter(stale).update(**recounts)
+    # The comparisons' top picks follow from these counters (and the entries' vote counts).
+    if tool_ids is None:
+        top_picks.refresh(Comparison.objects.all())
+    else:
+        top_picks.of_tools(tool_ids)
     # A reviewer's counts cover every tool: recounted whatever tools were asked for (a handful
     # of reviewers, each counted from an index).
     Reviewer.objects.update(**reviewer_counts(Scorecard))
@@ -137,9 +147,11 @@ def count_first_vote(comparison_id: int, tool_id: int) -> None:
 
 def count_moved_vote(comparison_id: int, from_tool_id: int, to_tool_id: int) -> None:
     """A vote moved between two tools of one comparison: the pools stay as they are."""
-    from comparisons.models import Tool
 
-    _locked(Tool.objects.filter(pk__in=[from_tool_id, to_tool_id])).update(
+    # All the comparison's tools are locked, as a first vote locks them: every vote in a
+    # comparison then waits for the one before to commit, so the top pick each works out
+    # (comparisons/top_picks.py) sees all the counts. Only the two tools' counts change.
+    _locked(_tools_of(comparison_id)).filter(pk__in=[from_tool_id, to_tool_id]).update(
         community_votes=Case(
             When(pk=to_tool_id, then=F("community_votes") + 1),
             default=F("community_votes") - 1,
@@ -189,7 +201,9 @@ def _scorecard_changed(instance, **kwargs) -> None:
     from comparisons.models import Tool
     from reviews.models import Reviewer, Scorecard
 
-    Tool.objects.filter(pk__in=_tools_concerned(instance)).update(**panel_counts(Scorecard))
+    concerned = _tools_concerned(instance)
+    Tool.objects.filter(pk__in=concerned).update(**panel_counts(Scorecard))
+    top_picks.of_tools(concerned)  # their Panel ship % may have changed the panel's pick
     # A reviewer's recount reads their scorecards from an index (50,000 at directory scale:
     # milliseconds, on an editor's write). A cascade from the reviewer's own delete finds none.
     Reviewer.objects.filter(pk=instance.reviewer_id).update(**reviewer_counts(Scorecard))
@@ -207,6 +221,7 @@ def _entry_changed(instance, created: bool = True, **kwargs) -> None:
     members = ComparisonEntry.objects.filter(comparison_id=instance.comparison_id).values("tool_id")
     changed = Tool.objects.filter(Q(pk__in=members) | Q(pk__in=concerned))
     changed.update(**community_counts(ComparisonEntry))
+    top_picks.of_comparison(instance.comparison_id)
 
 
 def _remember_tool(sender, instance, **kwargs) -> None:

@@ -68,3 +68,9 @@ def categories_with_tools(chosen: Category | None = None, limit: int = CATEGORY_
     if chosen is not None and chosen not in found:
         found.append(chosen)
     return sorted(found, key=lambda category: category.name)
+
+
+def panel_vs_crowd():
+    """Published curated comparisons where readers' top pick is not the panel's, newest first,
+    with what their entries show (``top_picks.Disagreement``)."""
+    return Comparison.objects.panel_vs_crowd().with_cards()

@@ -4,7 +4,16 @@ from django.views.decorators.http import require_safe
 from comparisons import cache_keys
 from comparisons.sharing import views as sharing
 from comparisons.sharing.feeds import CategoryComparisonFeed, ComparisonFeed
-from comparisons.views import all_comparisons, categories, comparison, home, picker, search, tools
+from comparisons.views import (
+    all_comparisons,
+    categories,
+    comparison,
+    home,
+    panel_vs_crowd,
+    picker,
+    search,
+    tools,
+)
 from compsite import http_cache
 
 feed = http_cache.shared(
@@ -16,6 +25,7 @@ app_name = "comparisons"
 urlpatterns = [
     path("", home.home, name="home"),
     path("comparisons/", all_comparisons.comparison_list, name="list"),
+    path("panel-vs-crowd/", panel_vs_crowd.panel_vs_crowd, name="panel_vs_crowd"),
     path("compare/", picker.pick, name="pick"),
     # Before the comparison pattern: "suggest" has no "-vs-", so it was never a comparison.
     path("compare/suggest/", picker.suggest, name="suggest"),

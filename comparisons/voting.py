@@ -8,19 +8,17 @@ unique (comparison, reader) constraint settles races between a reader's simultan
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, F, When
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from comparisons import cache_keys, counters
+from comparisons import cache_keys, counters, top_picks
 from comparisons.models import Comparison, ComparisonEntry, Tool, Vote
 from compsite import purge
 
@@ -76,92 +74,6 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
-_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
-
-# A first vote at a live stored comparison, whole, in one statement (one round trip, its own
-# transaction): the comparison and tool found by their slugs; the vote row inserted, or nothing
-# if the reader has one here (the unique constraint decides, as ``vote_cast``'s does); then, only
-# for an inserted vote and in this order, as ``vote_cast`` and ``counters.count_first_vote`` do
-# it: the entry's count, the comparison's tools locked in id order and their counters, the day's
-# count. (Unreferenced, ``pools`` and ``today`` still run, to completion, after the main query.)
-# docs/performance.md says why this one write is SQL of its own and not the ORM's.
-_FIRST_VOTE = """
-WITH entry AS (
-    SELECT e.comparison_id, e.tool_id
-    FROM comparisons_comparisonentry e
-    JOIN comparisons_comparison c ON c.id = e.comparison_id
-    JOIN comparisons_tool t ON t.id = e.tool_id
-    WHERE c.slug = %(slug)s AND t.slug = %(tool)s
-      AND c.status = %(published)s AND c.published_at <= %(now)s
-),
-vote AS (
-    INSERT INTO comparisons_vote (comparison_id, tool_id, reader_hash, created_at, updated_at)
-    SELECT comparison_id, tool_id, %(reader)s, %(now)s, %(now)s FROM entry
-    ON CONFLICT (comparison_id, reader_hash) DO NOTHING
-    RETURNING comparison_id, tool_id
-),
-counted AS (
-    UPDATE comparisons_comparisonentry e SET vote_count = e.vote_count + 1
-    FROM vote WHERE e.comparison_id = vote.comparison_id AND e.tool_id = vote.tool_id
-    RETURNING e.comparison_id, e.tool_id
-),
-locked AS MATERIALIZED (
-    SELECT t.id FROM comparisons_tool t
-    WHERE t.id IN (
-        SELECT m.tool_id FROM comparisons_comparisonentry m
-        JOIN counted ON m.comparison_id = counted.comparison_id
-    )
-    ORDER BY t.id
-    FOR UPDATE OF t
-),
-pools AS (
-    UPDATE comparisons_tool t
-    SET community_pool = t.community_pool + 1,
-        community_votes = t.community_votes + CASE WHEN t.id = counted.tool_id THEN 1 ELSE 0 END
-    FROM locked, counted
-    WHERE t.id = locked.id
-    RETURNING t.id
-),
-today AS (
-    INSERT INTO comparisons_dailyvotes (comparison_id, day, votes)
-    SELECT comparison_id, %(day)s, 1 FROM counted
-    ON CONFLICT (comparison_id, day) DO UPDATE SET votes = comparisons_dailyvotes.votes + 1
-    RETURNING comparison_id
-)
-SELECT entry.comparison_id, entry.tool_id, (SELECT count(*) FROM counted) FROM entry
-"""
-
-
-def first_vote_by_address(*, slug: str, tool_slug: str, reader: Reader) -> tuple[int, int] | None:
-    """``(comparison id, tool id)`` once the reader's first vote is counted at the live
-    comparison stored at ``slug`` (``_FIRST_VOTE``); None when the general path (``vote_cast``
-    after the page's own lookup) has to decide: a generated pair, a draft, a scheduled
-    comparison, an old address, a tool not in it, a reader who voted here before."""
-    if not _SLUG.fullmatch(tool_slug):  # the address's slug is one already (URL converter)
-        return None  # not a slug: nothing could match (and Postgres refuses NUL characters)
-    if connection.vendor != "postgresql":
-        return None  # make run's SQLite: the ORM's path
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _FIRST_VOTE,
-            {
-                "slug": slug,
-                "tool": tool_slug,
-                "published": Comparison.Status.PUBLISHED.value,
-                "now": timezone.now(),
-                "reader": reader.hash,
-                "day": timezone.localdate(),
-            },
-        )
-        row = cursor.fetchone()
-    if row is None or not row[2]:
-        return None
-    comparison_id, tool_id, _ = row
-    # Pages showing these counts leave shared caches (within seconds: votes coalesce).
-    purge.after_commit(cache_keys.touched_by_vote(comparison_id), coalesce=True)
-    return comparison_id, tool_id
-
-
 def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
     """Record ``reader``'s choice of ``tool``: a first vote adds one, a change moves one.
 
@@ -197,6 +109,9 @@ def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
             vote.tool = tool
             vote.save(update_fields=["tool", "updated_at"])
             outcome = Outcome.MOVED
+        # The readers' top pick may have changed (this vote waited for the comparison's
+        # previous one to commit: the tools' locks above), and with it "panel vs crowd".
+        top_picks.of_comparison(comparison.pk)
         # Pages showing these counts leave shared caches (within seconds: votes coalesce).
         purge.after_commit(cache_keys.touched_by_vote(comparison.pk), coalesce=True)
     return outcome

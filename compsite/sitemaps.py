@@ -171,8 +171,8 @@ def _newest_of(queryset) -> datetime.datetime | None:
 class PageSitemap(SiteUrlSitemap):
     """The home page, the index pages and the site's own pages, each dated by the newest change
         to what it shows: the home page by its comparisons and tools, an index (all comparisons, tools,
-    categories, reviewers) by what it lists, the
-        about and privacy pages by the date their text was last revised. Four queries."""
+    categories, reviewers, panel vs crowd) by what it lists, the
+        about and privacy pages by the date their text was last revised. Five queries."""
 
     def items(self) -> list[str]:
         return list(self.dates)
@@ -195,6 +195,8 @@ class PageSitemap(SiteUrlSitemap):
         return {
             "comparisons:home": _latest(comparisons, tools),
             "comparisons:list": comparisons,
+            # Its comparisons' last edits; votes that move them leave no date on the rows.
+            "comparisons:panel_vs_crowd": _newest_of(Comparison.objects.panel_vs_crowd()),
             "comparisons:tools": _latest(tools, verdicts),
             "comparisons:categories": tools,
             "reviews:list": verdicts,

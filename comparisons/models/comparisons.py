@@ -67,6 +67,11 @@ class ComparisonQuerySet(models.QuerySet):
     def curated(self) -> ComparisonQuerySet:
         return self.filter(kind=Comparison.Kind.CURATED)
 
+    def panel_vs_crowd(self) -> ComparisonQuerySet:
+        """Published curated comparisons whose readers' top pick is not the panel's, newest
+        first (the picks are kept on write: comparisons/top_picks.py)."""
+        return self.published().curated().filter(crowd_differs=True).latest_first()
+
     def latest_first(self) -> ComparisonQuerySet:
         return self.order_by("-published_at", "-id")
 
@@ -150,6 +155,21 @@ class Comparison(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     tools = models.ManyToManyField(Tool, through="ComparisonEntry", related_name="comparisons")
+    # The panel's and the readers' top picks (docs/product.md, "Panel vs crowd"), kept on write
+    # by comparisons/top_picks.py from the tools' and entries' counters: NULL when there is no
+    # clear pick. No index on either: the list reads the partial index below, and a tool in a
+    # comparison cannot be deleted (its entry protects it) to need one.
+    panel_pick = models.ForeignKey(
+        Tool, null=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+        db_index=False,
+    )  # fmt: skip
+    crowd_pick = models.ForeignKey(
+        Tool, null=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+        db_index=False,
+    )  # fmt: skip
+    crowd_differs = models.BooleanField(
+        default=False, editable=False, help_text="Both picks exist and are different tools."
+    )
 
     objects = ComparisonQuerySet.as_manager()
 
@@ -180,6 +200,14 @@ class Comparison(models.Model):
                 F("id"),
                 condition=Q(status="published", published_at__gt=F("created_at")),
                 name="comparison_scheduled",
+            ),
+            # /panel-vs-crowd/ and the home page's block (ComparisonQuerySet.panel_vs_crowd):
+            # the few comparisons where readers and panel disagree, newest first.
+            models.Index(
+                F("published_at").desc(),
+                F("id").desc(),
+                name="comparison_panel_vs_crowd",
+                condition=Q(crowd_differs=True, kind="curated", status="published"),
             ),
         ]
 
@@ -348,7 +376,8 @@ class Comparison(models.Model):
         )
 
     def panel_rows(self) -> list[tuple]:
-        """The reviewer split: one row per reviewer with a cell (scorecard or None) per tool."""
+        """The reviewer split: one row per reviewer with a cell per tool, ``(tool, scorecard or
+        None)`` (a phone shows the tool's name in each cell)."""
         tools = self.ordered_tools
         by_reviewer: dict[int, dict[int, object]] = {}
         reviewers = {}
@@ -360,7 +389,7 @@ class Comparison(models.Model):
             reviewers.values(), key=lambda reviewer: (reviewer.position, reviewer.name)
         )
         return [
-            (reviewer, [by_reviewer[reviewer.pk].get(tool.pk) for tool in tools])
+            (reviewer, [(tool, by_reviewer[reviewer.pk].get(tool.pk)) for tool in tools])
             for reviewer in ordered
         ]
 

@@ -12,7 +12,6 @@ from comparisons.models import Comparison, Tool
 from comparisons.pairs import canonical_address, generated_comparison_get_or_create, tools_at
 from comparisons.voting import (
     Reader,
-    first_vote_by_address,
     reader_for_vote,
     reader_from,
     remember_reader,
@@ -110,21 +109,17 @@ def _vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         message = "You're voting faster than we can count. Wait a minute and try again."
         return _refuse(request, _ballot(slug), reader, 429, message)
     chosen = request.POST.get("tool", "")
-    # Most votes are a reader's first at a live comparison: one statement, no lookup first.
-    cast = first_vote_by_address(slug=slug, tool_slug=chosen, reader=reader)
-    if cast is None:
-        ballot = stored, shown = _ballot(slug)
-        if shown.awaits_editors:
-            return _refuse(request, ballot, reader, 409, shown.AWAITS_EDITORS)
-        tools = shown.ordered_tools
-        tool = next((tool for tool in tools if tool.slug == chosen), None)
-        if tool is None:
-            message = "Pick one of the tools in this comparison."
-            return _refuse(request, ballot, reader, 400, message)
-        comparison = stored if stored is not None else generated_comparison_get_or_create(tools)
-        vote_cast(comparison=comparison, tool=tool, reader=reader)
-        cast = (comparison.pk, tool.pk)
-    comparison_id, tool_id = cast
+    ballot = stored, shown = _ballot(slug)
+    if shown.awaits_editors:
+        return _refuse(request, ballot, reader, 409, shown.AWAITS_EDITORS)
+    tools = shown.ordered_tools
+    tool = next((tool for tool in tools if tool.slug == chosen), None)
+    if tool is None:
+        message = "Pick one of the tools in this comparison."
+        return _refuse(request, ballot, reader, 400, message)
+    comparison = stored if stored is not None else generated_comparison_get_or_create(tools)
+    vote_cast(comparison=comparison, tool=tool, reader=reader)
+    comparison_id, tool_id = comparison.pk, tool.pk
     if request.htmx:
         fresh = Comparison.objects.with_standings().get(pk=comparison_id)
         context = {"comparison": fresh, "my_vote": tool_id}

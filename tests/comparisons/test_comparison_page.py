@@ -144,6 +144,18 @@ def test_reviewer_split_is_a_real_table(client, duel):
     )
 
 
+def test_each_cell_names_its_tool_for_phones_and_each_column_is_an_anchor(client, duel):
+    comparison, *_ = duel
+    table = page(client, comparison).select_one("table.split")
+    columns = table.select('thead th[scope="col"][id]')
+    assert [th["id"] for th in columns] == ["panel-on-smolvlm2-2b", "panel-on-smolvlm2"]
+    for row in table.select("tbody tr"):
+        labels = [cell.select_one(".cell-tool") for cell in row.select("td")]
+        assert [label.get_text() for label in labels] == ["SmolVLM2-2B", "SmolVLM2"]
+        # Shown only where the column headers are out of sight; screen readers have those.
+        assert all(label["aria-hidden"] == "true" for label in labels)
+
+
 def test_a_missing_scorecard_says_so(client, duel):
     comparison, big, _small, _ = duel
     ScorecardFactory(reviewer=ReviewerFactory(name="New Voice"), tool=big, verdict=Verdict.SKIP)
@@ -358,10 +370,11 @@ def test_comparison_page_query_count_does_not_grow_with_more_tools(
 
 
 def test_home_query_count_does_not_grow(client, duel, django_assert_num_queries):
-    # latest (comparisons, entries, tools), trending (no votes yet: one), categories
-    with django_assert_num_queries(5):
+    # latest (comparisons, entries, tools), panel vs crowd (none: one), trending (no votes yet:
+    # one), categories
+    with django_assert_num_queries(6):
         client.get("/")
     comparison, big, small, _ = duel
     _grow(comparison, [big, small])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get("/")

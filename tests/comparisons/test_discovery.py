@@ -263,7 +263,10 @@ def test_every_printed_link_is_canonical(client, catalogue):
 # comparisons.search.tool_suggestions(): the candidates' ids from the indexes, then their rows.
 SUGGESTIONS = 2
 PAGE_QUERIES = {
-    "/": 6,  # latest: comparisons, entries, tools; trending: comparisons, entries; categories
+    # latest: comparisons, entries, tools; panel vs crowd (none here); trending: comparisons,
+    # entries; categories
+    "/": 7,
+    "/panel-vs-crowd/": 1,  # the count: none here, so no page, entries or tools to load
     "/tools/": 4,  # count, tools, pricing tiers; the category filter's links
     "/tools/?category=vision-language-models&licence=open&price=free&sort=panel": 5,  # + category
     "/tools/?sort=newest&page=2": 4,

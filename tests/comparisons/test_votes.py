@@ -514,45 +514,49 @@ def test_check_vote_counts_reports_no_drift_then_finds_drift(duel, capsys):
 # --- Query counts -----------------------------------------------------------------------------
 
 
+SECOND_VOTE = 9  # a first vote once today's count exists
+CHANGE = 9  # a reader changing their vote
+
+
 def test_vote_post_query_count_is_pinned(duel, django_assert_num_queries):
     comparison, *_ = duel
-    # A first vote at a live comparison: one statement finds the comparison and the tool,
-    # inserts the vote and moves every count (voting._FIRST_VOTE), today's first one included.
-    with django_assert_num_queries(1):
+    # A new reader's first vote at a live comparison: the comparison with its entries and tools,
+    # found by the address; [savepoint] (production's BEGIN); the vote, inserted without a
+    # lookup; the entry's count; the comparison's tools locked in id order and counted, in one
+    # update; today's count: none yet (an update finding nothing, an insert, the update again);
+    # the comparison locked and its top picks worked out (comparisons/top_picks.py; written
+    # only when they change); [release] (production's COMMIT).
+    with django_assert_num_queries(11):
         assert cast(new_reader(), comparison, "alpha").status_code == 303
     reader = new_reader()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(SECOND_VOTE):  # today's count exists: one update
         assert cast(reader, comparison, "alpha").status_code == 303
-    # A change: that statement finds the reader's vote and counts nothing; the comparison with
-    # its entries and tools; [savepoint] (production's BEGIN); the vote, FOR UPDATE; one update
-    # moving both counts; the two tools locked and counted in one update; the vote's update;
-    # [release] (production's COMMIT).
-    with django_assert_num_queries(8):
+    # A change: the comparison; [savepoint]; the vote, FOR UPDATE; one update moving both
+    # entries' counts; the tools locked and the two counted in one update; the vote's update;
+    # the top picks; [release].
+    with django_assert_num_queries(CHANGE):
         assert cast(reader, comparison, "bravo").status_code == 303
     # htmx also reloads the block it sends back: + comparison, entries.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(CHANGE + 2):
         assert cast(reader, comparison, "alpha", hx_request="true").status_code == 200
-    # The same choice again changes nothing: the statement; the comparison; [savepoint]; the
-    # vote; [release].
-    with django_assert_num_queries(5):
+    # The same choice again changes nothing: the comparison; [savepoint]; the vote; [release].
+    with django_assert_num_queries(4):
         assert cast(reader, comparison, "alpha").status_code == 303
     assert vote_count_drift() == [] and counters.drift() == []
 
 
 def test_the_orm_path_counts_a_first_vote_in_one_transaction(duel, django_assert_num_queries):
-    """``vote_cast`` (generated pairs, and any vote the statement leaves to it): a new reader's
-    row is inserted without a lookup; a returning reader's is looked up FOR UPDATE first."""
+    """``vote_cast``, the one vote path: a new reader's row is inserted without a lookup; a
+    returning reader's is looked up FOR UPDATE first."""
     comparison, a, _ = duel
-    # [savepoint]; the vote; the entry's count; the tools locked and counted in one update;
-    # today's count: none yet (an update finding nothing, an insert, the update again); [release].
-    with django_assert_num_queries(8):
+    # As the POST above, without its lookup of the comparison.
+    with django_assert_num_queries(10):
         assert vote_cast(comparison=comparison, tool=a, reader=Reader("r1", is_new=True)) == "cast"
-    # Today's count exists: one update.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(SECOND_VOTE - 1):  # today's count exists: one update
         assert vote_cast(comparison=comparison, tool=a, reader=Reader("r2", is_new=True)) == "cast"
-    # A returning reader's first vote here: [savepoint]; the vote, FOR UPDATE; savepoint,
-    # insert, release (get_or_create); the counts as above; [release].
-    with django_assert_num_queries(9):
+    # A returning reader's first vote here: the vote, FOR UPDATE, then savepoint, insert,
+    # release (get_or_create), instead of the plain insert.
+    with django_assert_num_queries(SECOND_VOTE - 1 + 3):
         assert vote_cast(comparison=comparison, tool=a, reader=Reader("r3", is_new=False)) == "cast"
     assert counts(comparison) == {"alpha": 3, "bravo": 0}
     assert vote_count_drift() == [] and counters.drift() == []

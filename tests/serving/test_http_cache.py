@@ -40,6 +40,7 @@ PUBLIC_PAGES = {
     "/tools/?category=vision-language-models&licence=open&price=free&sort=panel": 3600,
     "/comparisons/": 3600,
     "/comparisons/?category=vision-language-models": 3600,
+    "/panel-vs-crowd/": 3600,
     "/tools/smolvlm2/": 86400,
     "/categories/": 3600,
     "/categories/vision-language-models/": 86400,

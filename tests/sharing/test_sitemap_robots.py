@@ -23,10 +23,10 @@ SITEMAP = {"sm": NS}
 PROTOCOL_LIMIT = 50_000
 # The index: for comparisons, categories and reviewers a count and a latest date, for tools a
 # count and two latest dates (its own and its verdicts'), for editions a count (none went out),
-# for the site's pages their four dates (comparisons, tools, verdicts, editions).
-INDEX_QUERIES = 14
+# for the site's pages their five dates (comparisons, panel vs crowd, tools, verdicts, editions).
+INDEX_QUERIES = 15
 SECTION_QUERIES = 2  # the paginator's count and the page
-PAGES_QUERIES = 4  # the site's pages: their dates
+PAGES_QUERIES = 5  # the site's pages: their dates
 SCHEMAS = ROOT / "tests" / "schemas"
 # sitemaps.org's schemas: sitemap.xsd as npm's sitemap package ships it, siteindex.xsd as
 # sitemaps.org publishes it.
@@ -101,6 +101,7 @@ def test_sitemap_lists_published_content_on_site_url(client, content):
         "/categories/",
         "/reviewers/",
         "/newsletter/",
+        "/panel-vs-crowd/",
         "/about/",
         "/privacy/",
         "/compare/smolvlm2-vs-smolvlm2-2b/",
@@ -178,7 +179,7 @@ def test_sections_are_paginated_at_their_limit(client, content, monkeypatch):
         name, page = SECTION.match(url).groups()
         pages.setdefault(name, []).append(int(page or 1))
     assert pages["tools"] == [1, 2]  # three published tools
-    assert pages["pages"] == [1, 2, 3, 4]  # seven of the site's own pages
+    assert pages["pages"] == [1, 2, 3, 4, 5]  # the site's nine own pages
     assert all(numbers == list(range(1, len(numbers) + 1)) for numbers in pages.values())
     paged = {}
     for url in entries:

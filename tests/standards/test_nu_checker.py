@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from comparisons.models import Comparison
+from comparisons.voting import Reader, vote_cast
 from newsletter.models import Edition
 from tests.clients import CommittingClient
 from tests.crawl import crawl, html_pages
@@ -67,11 +68,17 @@ def test_every_page_and_fragment_has_no_nu_checker_errors(client, settings):
     settings.SIGNUP_RATE = "1000/m"
     call_command("seed_demo")
     CommittingClient().post("/compare/claude-vs-cursor/vote/", {"tool": "claude"})  # generated
+    # Readers outvote the panel (it ships Copilot): panel vs crowd lists one, here and on /.
+    outvoted = Comparison.objects.get(slug="cursor-vs-github-copilot")
+    cursor = outvoted.tools.get(slug="cursor")
+    for n in range(5):
+        vote_cast(comparison=outvoted, tool=cursor, reader=Reader(f"nu-{n}", is_new=True))
     first = Comparison.objects.published().first()
     now = timezone.now()
     make_edition(first, number=1, status=Edition.Status.SENT, send_started_at=now, sent_at=now)
     documents = html_pages(crawl(client))
     assert "/newsletter/1/" in documents and "/compare/claude-vs-cursor/" in documents
+    assert b'class="disagreement"' in documents["/panel-vs-crowd/"]
     for path, status in UNLINKED.items():
         response = client.get(path)
         assert response.status_code == status, path

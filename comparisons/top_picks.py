@@ -1,0 +1,171 @@
+"""The panel's and the readers' top picks, kept on each comparison (docs/product.md, "Panel vs
+crowd"), so that the list of comparisons where they differ is read from an index.
+
+- The **panel's pick**: the tool with the highest Panel ship % (as shown, a whole percent), once
+  every tool of the comparison has a scorecard; none on a tie.
+- The **crowd's pick**: the tool with the most community votes, once the comparison has
+  ``COMMUNITY_MIN_VOTES``; none on a tie.
+- ``crowd_differs``: both picks exist and are different tools.
+
+Each is worked out in SQL from the counters already kept on write (the tools' ship and scorecard
+counts, the entries' vote counts; comparisons/counters.py), for a set of comparisons at once:
+a vote recomputes its own comparison in its transaction, a scorecard every comparison with its
+tool, a change of tools the comparison. A comparison whose picks did not change is not
+rewritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
+
+from comparisons import cache_keys
+from compsite import purge
+from compsite.numbers import COMMUNITY_MIN_VOTES
+
+if TYPE_CHECKING:
+    from comparisons.models import Comparison, Tool
+    from comparisons.models.comparisons import Standing
+
+
+def _entries(entry_model):
+    return entry_model.objects.filter(comparison_id=OuterRef("pk")).order_by()
+
+
+def _first_two(ranked, field: str) -> tuple[Subquery, Subquery]:
+    return Subquery(ranked.values(field)[:1]), Subquery(ranked.values(field)[1:2])
+
+
+def panel_pick(entry_model):
+    """The tool whose Panel ship % is highest, alone; NULL when one of the tools has no
+    scorecard yet (the panel has not weighed them all) or the first two are equal."""
+    entries = _entries(entry_model)
+    # numbers.percent() in SQL, as the tools' ranking index has it (models/tools.py).
+    shown = ExpressionWrapper(
+        (200 * F("tool__ship_count") + F("tool__scorecard_count"))
+        / NullIf(2 * F("tool__scorecard_count"), 0),
+        output_field=IntegerField(),
+    )
+    ranked = entries.annotate(shown=shown).order_by(F("shown").desc(), "position", "id")
+    first, second = _first_two(ranked, "shown")
+    unreviewed = Exists(entries.filter(tool__scorecard_count=0))
+    return Case(
+        When(~unreviewed & GreaterThan(first, second), then=_first_two(ranked, "tool_id")[0]),
+        default=Value(None),
+    )
+
+
+def crowd_pick(entry_model):
+    """The tool with the most votes, alone, once the comparison has enough of them."""
+    entries = _entries(entry_model)
+    ranked = entries.order_by("-vote_count", "position", "id")
+    first, second = _first_two(ranked, "vote_count")
+    total = Coalesce(
+        Subquery(entries.annotate(n=Func(F("vote_count"), function="SUM")).values("n")[:1]), 0
+    )
+    return Case(
+        When(
+            GreaterThanOrEqual(total, COMMUNITY_MIN_VOTES) & GreaterThan(first, second),
+            then=_first_two(ranked, "tool_id")[0],
+        ),
+        default=Value(None),
+    )
+
+
+def refresh(comparisons, entry_model=None) -> int:
+    """Recompute the picks of ``comparisons`` (a queryset, of a migration's historical model
+    too), writing only the rows that change; the number of comparisons that moved in or out of
+    "panel vs crowd" is returned.
+
+    The rows are locked first, in id order, and the picks worked out in the next statement:
+    whoever changed a count of theirs before has committed by then, so two changes at once (two
+    verdicts on two tools of one comparison) cannot leave the first one's picks behind. A vote
+    holds its comparison's tools already (comparisons/counters.py)."""
+    if entry_model is None:
+        from comparisons.models import ComparisonEntry as entry_model
+    with transaction.atomic(savepoint=False):
+        list(comparisons.order_by("pk").select_for_update(of=("self",)).values_list("pk"))
+        rows = comparisons.order_by().annotate(
+            new_panel=panel_pick(entry_model), new_crowd=crowd_pick(entry_model)
+        )
+        changed, moved = [], 0
+        for pk, panel, crowd, differs, new_panel, new_crowd in rows.values_list(
+            "pk", "panel_pick_id", "crowd_pick_id", "crowd_differs", "new_panel", "new_crowd"
+        ).iterator(chunk_size=2000):
+            new_differs = None not in (new_panel, new_crowd) and new_panel != new_crowd
+            if (panel, crowd, differs) != (new_panel, new_crowd, new_differs):
+                moved += differs != new_differs
+                changed.append(
+                    comparisons.model(
+                        pk=pk,
+                        panel_pick_id=new_panel,
+                        crowd_pick_id=new_crowd,
+                        crowd_differs=new_differs,
+                    )
+                )
+        comparisons.model.objects.bulk_update(
+            changed, ["panel_pick", "crowd_pick", "crowd_differs"], batch_size=1000
+        )
+    if moved:
+        # The lists of disagreements gained or lost one. Those they still show carry the
+        # comparisons' own keys, which a vote or a scorecard purges anyway. Coalesced: a vote
+        # may cause it.
+        purge.after_commit({cache_keys.PANEL_VS_CROWD}, coalesce=True)
+    return moved
+
+
+def of_comparison(comparison_id: int) -> int:
+    from comparisons.models import Comparison
+
+    return refresh(Comparison.objects.filter(pk=comparison_id))
+
+
+def of_tools(tool_ids) -> int:
+    """Every comparison with one of these tools (a tool's Panel ship % changed)."""
+    from comparisons.models import Comparison, ComparisonEntry
+
+    with_them = ComparisonEntry.objects.filter(tool_id__in=tool_ids).values("comparison_id")
+    return refresh(Comparison.objects.filter(pk__in=with_them))
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A comparison where readers and panel pick different tools, with the numbers behind each
+    side: "Panel: 3 of 4 ship A; readers: 62% pick B"."""
+
+    comparison: Comparison
+    panel: Tool  # the panel's pick
+    crowd: Standing  # the readers' pick, with its votes and Community %
+
+    @classmethod
+    def of(cls, comparison: Comparison) -> Disagreement | None:
+        """From the stored picks and the comparison's entries (``with_cards()`` prefetches
+        them); None when the comparison is not one (its picks agree, or one is missing)."""
+        if not comparison.crowd_differs:
+            return None
+        standings: dict[int | None, Standing] = {
+            standing.tool.pk: standing for standing in comparison.standings
+        }
+        panel, crowd = (
+            standings.get(comparison.panel_pick_id),
+            standings.get(comparison.crowd_pick_id),
+        )
+        if panel is None or crowd is None:
+            return None
+        return cls(comparison, panel.tool, crowd)
