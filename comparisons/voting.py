@@ -111,7 +111,7 @@ def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
             outcome = Outcome.MOVED
         # The readers' top pick may have changed (this vote waited for the comparison's
         # previous one to commit: the tools' locks above), and with it "panel vs crowd".
-        top_picks.of_comparison(comparison.pk)
+        top_picks.after_vote(comparison.pk)
         # Pages showing these counts leave shared caches (within seconds: votes coalesce).
         purge.after_commit(cache_keys.touched_by_vote(comparison.pk), coalesce=True)
     return outcome
