@@ -7,11 +7,11 @@ crowd"), so that the list of comparisons where they differ is read from an index
   ``COMMUNITY_MIN_VOTES``; none on a tie.
 - ``crowd_differs``: both picks exist and are different tools.
 
-Each is worked out in SQL from the counters already kept on write (the tools' ship and scorecard
-counts, the entries' vote counts; comparisons/counters.py), for a set of comparisons at once:
-a vote recomputes its own comparison in its transaction, a scorecard every comparison with its
-tool, a change of tools the comparison. A comparison whose picks did not change is not
-rewritten.
+Each is worked out from the counters already kept on write (the tools' ship and scorecard counts,
+the entries' vote counts; comparisons/counters.py): in SQL for a set of comparisons at once
+(``refresh``: a scorecard, every comparison with its tool; a change of tools, the comparison), and
+in Python for the one comparison a vote was cast in, in the vote's transaction (``after_vote``).
+A comparison whose picks did not change is not rewritten.
 """
 
 from __future__ import annotations
