@@ -63,6 +63,7 @@ def _seed_tool(row: dict, categories: dict, reviewers: dict) -> Tool:
             "description": row["description"],
             "website": row["website"],
             "licence": row["licence"],
+            "operating_systems": row.get("operating_systems", ""),
             "prices_checked": row["prices_checked"],
             "is_published": True,
         },

@@ -385,6 +385,7 @@ TOOLS: list[dict[str, Any]] = [
         ),
         "website": "https://chatgpt.com",
         "licence": "Proprietary",
+        "operating_systems": "Web, iOS, Android, macOS, Windows",
         "prices_checked": datetime.date(2025, 11, 20),
         "pricing": [
             {
@@ -463,6 +464,7 @@ TOOLS: list[dict[str, Any]] = [
         ),
         "website": "https://claude.ai",
         "licence": "Proprietary",
+        "operating_systems": "Web, iOS, Android, macOS, Windows",
         "prices_checked": datetime.date(2025, 11, 20),
         "pricing": [
             {"name": "Free", "price": Decimal("0"), "unit": "mo", "note": ""},
@@ -540,6 +542,7 @@ TOOLS: list[dict[str, Any]] = [
         ),
         "website": "https://chat.mistral.ai",
         "licence": "Proprietary",
+        "operating_systems": "Web, iOS, Android",
         "prices_checked": datetime.date(2025, 11, 20),
         "pricing": [
             {"name": "Free", "price": Decimal("0"), "unit": "mo", "note": ""},
@@ -695,6 +698,7 @@ TOOLS: list[dict[str, Any]] = [
         ),
         "website": "https://cursor.com",
         "licence": "Proprietary",
+        "operating_systems": "macOS, Windows, Linux",
         "prices_checked": datetime.date(2025, 11, 21),
         "pricing": [
             {
@@ -843,6 +847,7 @@ TOOLS: list[dict[str, Any]] = [
         ),
         "website": "https://www.midjourney.com",
         "licence": "Proprietary",
+        "operating_systems": "Web",
         "prices_checked": datetime.date(2025, 11, 22),
         "pricing": [
             {
@@ -1210,6 +1215,7 @@ TOOLS: list[dict[str, Any]] = [
         ),
         "website": "https://ollama.com",
         "licence": "MIT",
+        "operating_systems": "macOS, Windows, Linux",
         "prices_checked": datetime.date(2025, 11, 25),
         "pricing": [
             {"name": "Local", "price": Decimal("0"), "unit": "", "note": "MIT; free for any use"},
@@ -1274,6 +1280,7 @@ TOOLS: list[dict[str, Any]] = [
         ),
         "website": "https://lmstudio.ai",
         "licence": "Proprietary",
+        "operating_systems": "macOS, Windows, Linux",
         "prices_checked": datetime.date(2025, 11, 25),
         "pricing": [
             {
@@ -1345,6 +1352,7 @@ TOOLS: list[dict[str, Any]] = [
         ),
         "website": "https://github.com/ggml-org/llama.cpp",
         "licence": "MIT",
+        "operating_systems": "Linux, macOS, Windows",
         "prices_checked": datetime.date(2025, 11, 25),
         "pricing": [
             {

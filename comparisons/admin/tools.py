@@ -83,7 +83,18 @@ class ToolAdmin(LargeListMixin, ListInputMixin, MarkdownPreviewMixin, admin.Mode
     markdown_fields = ("description",)
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "vendor", "tagline", "is_published"]}),
-        ("Details", {"fields": ["description", "website", "licence", "prices_checked"]}),
+        (
+            "Details",
+            {
+                "fields": [
+                    "description",
+                    "website",
+                    "licence",
+                    "operating_systems",
+                    "prices_checked",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):

@@ -168,6 +168,14 @@ class Tool(models.Model):
     description = models.TextField(blank=True, help_text="Markdown.")
     website = models.URLField(blank=True)
     licence = models.CharField(max_length=80, blank=True, validators=[validate_single_line])
+    operating_systems = models.CharField(
+        "runs on",
+        max_length=120,
+        blank=True,
+        validators=[validate_single_line],
+        help_text='Where it runs, for search engines: "Linux, macOS, Windows" for software or '
+        'weights you run yourself, "Web" for a hosted service. Leave blank if unsure.',
+    )
     # A new tool is a draft: readers see it once an editor has checked and published it.
     is_published = models.BooleanField("published", default=False)
     prices_checked = models.DateField(

@@ -79,6 +79,8 @@ def tool_json_ld(tool: Tool) -> dict:
         data["creator"] = {"@type": "Organization", "name": tool.vendor}
     if tool.licence:
         data["license"] = tool.licence
+    if tool.operating_systems:
+        data["operatingSystem"] = tool.operating_systems
     offers = [_offer(tier) for tier in tool.pricing_tiers.all() if tier.price is not None]
     if offers:
         data["offers"] = offers

@@ -90,6 +90,14 @@ def test_a_tool_page_is_a_software_application_with_offers_and_critic_reviews(cl
     assert {r["reviewRating"]["name"] for r in big["review"]} == {"Ship"}
 
 
+def test_operating_system_is_stated_only_where_an_editor_gave_it(client, content):
+    data, _ = page_json_ld(client, "/tools/smolvlm2/")
+    assert "operatingSystem" not in data  # unknown: left out, never guessed
+    Tool.objects.filter(pk=content.small.pk).update(operating_systems="Linux, macOS, Windows")
+    data, _ = page_json_ld(client, "/tools/smolvlm2/")
+    assert data["operatingSystem"] == "Linux, macOS, Windows"
+
+
 def test_known_categories_map_to_googles_list():
     assert application_category("coding-assistants") == "DeveloperApplication"
     assert application_category("image-generation") == "DesignApplication"
@@ -159,6 +167,8 @@ def test_every_tool_and_comparison_page_of_the_demo_is_valid(client):
     paths.append("/compare/claude-vs-cursor/")  # generated
     for path in paths:
         page_json_ld(client, path)
+    ollama, _ = page_json_ld(client, "/tools/ollama/")
+    assert ollama["operatingSystem"] == "macOS, Windows, Linux"
 
 
 def test_hostile_names_cannot_break_out_of_the_json_ld_block(client):
