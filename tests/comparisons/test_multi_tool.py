@@ -14,6 +14,7 @@ from django.test import TestCase
 from comparisons.models import Comparison, ComparisonEntry, Vote
 from comparisons.pairs import address_parts, canonical_address, tools_at
 from reviews.models import Verdict
+from tests.comparisons.test_votes import SECOND_VOTE
 from tests.clients import CommittingClient
 from tests.factories import (
     CategoryFactory,
@@ -296,11 +297,12 @@ def test_a_vote_needs_the_canonical_address_and_a_tool_of_the_set(client, tools)
 
 
 def test_the_vote_path_costs_what_a_pairs_does(tools, django_assert_num_queries):
-    """Pinned as in test_votes.py: a live comparison's first vote, whatever its size."""
+    """Pinned as in test_votes.py (``SECOND_VOTE``): a live comparison's first vote, whatever
+    its size."""
     alpha, bravo, charlie, delta = tools
     four = make_comparison(alpha, bravo, charlie, delta)
     cast(reader(), four.slug, "alpha")  # today's count exists from here on
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(SECOND_VOTE):
         assert cast(reader(), four.slug, "delta").status_code == 303
     assert ComparisonEntry.objects.get(comparison=four, tool=delta).vote_count == 1
 

@@ -27,7 +27,7 @@ def test_footer_links_about_privacy_and_the_feed_on_every_page(client, content):
     for path in ["/", content.comparison.get_absolute_url(), "/reviewers/", "/about/"]:
         footer = soup_of(client, path).find("footer")
         hrefs = [a["href"] for a in footer.find_all("a")]
-        assert hrefs == ["/about/", "/privacy/", "/feeds/comparisons/"], path
+        assert hrefs == ["/panel-vs-crowd/", "/about/", "/privacy/", "/feeds/comparisons/"], path
 
 
 def test_about_explains_the_panel_the_lenses_and_every_number(client, content):
