@@ -14,8 +14,8 @@ from django.test import TestCase
 from comparisons.models import Comparison, ComparisonEntry, Vote
 from comparisons.pairs import address_parts, canonical_address, tools_at
 from reviews.models import Verdict
-from tests.comparisons.test_votes import SECOND_VOTE
 from tests.clients import CommittingClient
+from tests.comparisons.test_votes import SECOND_VOTE
 from tests.factories import (
     CategoryFactory,
     PricingTierFactory,
