@@ -57,7 +57,7 @@ def _tool_csv(tool: Tool) -> Iterable[list]:
     yield [
         tool.slug, tool.name, absolute(tool.get_absolute_url()), tool.category.slug,
         tool.category.name, tool.vendor, tool.tagline, tool.website, tool.licence,
-        tool.entry_price, tool.prices_checked or "", _blank(tool.panel_ship_percent),
+        tool.entry_price, tool.prices_checked, tool.panel_ship_percent,
         tool.ship_count, tool.scorecard_count,
     ]  # fmt: skip
 
@@ -139,7 +139,7 @@ def _comparison_csv(comparison: Comparison) -> Iterable[list]:
     for tool in record["tools"]:
         yield [
             *head, record["total_votes"], tool["position"], tool["slug"], tool["name"],
-            tool["votes"], _blank(tool["percent"]),
+            tool["votes"], tool["percent"],
         ]  # fmt: skip
 
 
@@ -178,11 +178,6 @@ DATASETS = {dataset.name: dataset for dataset in (TOOLS, COMPARISONS)}
 # --- Formats ---------------------------------------------------------------------------------
 
 
-def _blank(value):
-    """CSV has no null: nothing to count is an empty cell."""
-    return "" if value is None else value
-
-
 def in_blocks(lines: Iterable[str]) -> Iterator[str]:
     """``lines`` joined into blocks of at least ``WRITE_SIZE`` characters (the last may be
     shorter).
@@ -209,7 +204,7 @@ def json_lines(dataset: Dataset) -> Iterator[str]:
 
 
 def csv_lines(dataset: Dataset) -> Iterator[str]:
-    """The CSV download. Text a spreadsheet would run as a formula (a description opening with a
+    """The CSV download. CSV has no null: nothing to count is an empty cell (``safe_cell``). Text a spreadsheet would run as a formula (a description opening with a
     Markdown list's ``-``, say) starts with an apostrophe; the JSON Lines keep the exact text."""
     writer = line_writer()
     yield csv_line(writer, dataset.csv_columns)

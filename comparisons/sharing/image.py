@@ -114,12 +114,7 @@ def card_figures(standing: Standing) -> CardFigures:
         label = f"Panel ship · {tool.ship_count} of {tool.scorecard_count}"
     else:
         label = f"Panel ship · {numbers.NOT_REVIEWED.lower()}"
-    if not standing.total:
-        community = "—"
-    elif standing.shown_percent is None:
-        community = numbers.vote_count(standing.votes)
-    else:
-        community = as_percent(standing.shown_percent)
+    community = numbers.community_text(standing.votes, standing.total) if standing.total else "—"
     return CardFigures(
         panel_label=label,
         panel=as_percent(panel),
