@@ -13,12 +13,15 @@
 - The comparisons' top picks (comparisons/top_picks.py) follow from the counters above: worked
   out again wherever they move (a vote, a scorecard, a change of tools, ``refresh()``).
 
-Bulk inserts send no signals: whoever loads rows with ``bulk_create`` calls ``refresh()``.
+Bulk inserts send no signals: whoever loads rows with ``bulk_create`` calls ``refresh()``, and a
+loader saving many rows one by one may do the same inside ``paused()``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, TruncDate
@@ -180,6 +183,20 @@ def _locked(tools):
 
 # --- Signals ------------------------------------------------------------------------------------
 
+_paused: ContextVar[bool] = ContextVar("counters_paused", default=False)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Saving or deleting scorecards and entries recounts nothing in here. For a loader that
+    saves many rows and then calls ``refresh()`` for their tools once: the demo's 72 scorecards
+    would otherwise recount their tool, its comparisons' picks and their reviewer 72 times."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
 
 def _tools_concerned(instance) -> set[int]:
     """The row's tool, and the one it had when loaded if an edit changed it."""
@@ -202,6 +219,8 @@ def _scorecard_changed(instance, **kwargs) -> None:
     from reviews.models import Reviewer, Scorecard
 
     concerned = _tools_concerned(instance)
+    if _paused.get():
+        return
     Tool.objects.filter(pk__in=concerned).update(**panel_counts(Scorecard))
     top_picks.of_tools(concerned)  # their Panel ship % may have changed the panel's pick
     # A reviewer's recount reads their scorecards from an index (50,000 at directory scale:
@@ -216,7 +235,7 @@ def _entry_changed(instance, created: bool = True, **kwargs) -> None:
 
     moved = instance.__dict__.get("_loaded_tool_id") not in (None, instance.tool_id)
     concerned = _tools_concerned(instance)
-    if not created and not moved:
+    if (not created and not moved) or _paused.get():
         return
     members = ComparisonEntry.objects.filter(comparison_id=instance.comparison_id).values("tool_id")
     changed = Tool.objects.filter(Q(pk__in=members) | Q(pk__in=concerned))

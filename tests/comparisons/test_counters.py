@@ -62,6 +62,21 @@ def test_scorecards_created_changed_and_deleted_keep_the_panel_counts():
     assert counters.drift() == []
 
 
+def test_paused_recounts_nothing_until_the_loader_refreshes():
+    tool = ToolFactory()
+    with counters.paused():
+        ScorecardFactory(tool=tool, verdict=Verdict.SHIP)
+        ScorecardFactory(tool=tool, verdict=Verdict.SKIP)
+        assert panel(tool) == (0, 0, None)
+    assert counters.drift() == [
+        (tool.pk, "ship_count", 0, 1),
+        (tool.pk, "scorecard_count", 0, 2),
+    ]
+    ScorecardFactory(tool=tool, verdict=Verdict.SHIP)  # counted again once out of it
+    assert panel(tool) == (2, 3, 67)
+    assert counters.refresh([tool.pk]) == 0 and counters.drift() == []
+
+
 def test_a_queryset_delete_and_a_reviewer_delete_keep_the_panel_counts():
     tool, other = ToolFactory(), ToolFactory()
     reviewers = [ReviewerFactory() for _ in range(4)]
