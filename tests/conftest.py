@@ -96,3 +96,44 @@ def staff_client(db) -> Client:
     client = Client(headers=BROWSER_HEADERS)
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="module")
+def _demo_for_the_module(request, django_db_setup, django_db_blocker):
+    """The demo content, loaded once for a whole module, in an outer transaction that each test's
+    own (a savepoint inside it, as with Django's ``TestCase.setUpTestData``) rolls back to, and
+    that is itself rolled back after the module. Every test of the module must ask for it: the
+    content stays until the module ends, so one that did not would find it all the same, and
+    one that commits (a transactional test) would commit inside this transaction."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    own = [item for item in request.session.items if item.module is request.module]
+    misfits = [
+        item.nodeid for item in own if "demo_once" not in item.fixturenames or _commits(item)
+    ]
+    if misfits:
+        raise pytest.UsageError(
+            f"demo_once needs every test of its module, and none that commits: {misfits}"
+        )
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        call_command("seed_demo", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(item.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture
+def demo_once(_demo_for_the_module, db):
+    """The demo content for a test that reads it or changes it in its own transaction."""

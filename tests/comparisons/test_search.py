@@ -2,7 +2,6 @@
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.management import call_command
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -12,28 +11,23 @@ from comparisons.search import CLOSE_NAMES, MAX_QUERY, clean_query, close_names,
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo():
-    call_command("seed_demo")
-
-
 def tool_names(query: str) -> list[str]:
     return [tool.name for tool in search_everything(query).tools]
 
 
 @pytest.mark.parametrize("query", ["smolvlm", "SmolVLM 2", "smolvml", "SMOLVLM2", "smol vlm"])
-def test_smolvlm2_is_found_however_it_is_typed(demo, query):
+def test_smolvlm2_is_found_however_it_is_typed(demo_once, query):
     names = tool_names(query)
     assert names[:2] in (["SmolVLM2", "SmolVLM2-2B"], ["SmolVLM2-2B", "SmolVLM2"])
     assert "ChatGPT" not in names
 
 
 @pytest.mark.parametrize("query", ["smolvml", "SmolVLM 2", "smol vlm"])
-def test_smolvlm2_comes_first_for_its_typos_and_spellings(demo, query):
+def test_smolvlm2_comes_first_for_its_typos_and_spellings(demo_once, query):
     assert tool_names(query)[0] == "SmolVLM2"
 
 
-def test_an_exact_name_comes_first(demo):
+def test_an_exact_name_comes_first(demo_once):
     assert tool_names("SmolVLM2-2B")[0] == "SmolVLM2-2B"
     assert tool_names("smolvlm2")[0] == "SmolVLM2"
     assert tool_names("Claude")[0] == "Claude"
@@ -48,11 +42,11 @@ def test_an_exact_name_comes_first(demo):
         ("olama", "Ollama"),
     ],
 )
-def test_typos_and_spacing_still_find_the_tool(demo, typo, tool):
+def test_typos_and_spacing_still_find_the_tool(demo_once, typo, tool):
     assert tool_names(typo)[0] == tool
 
 
-def test_text_matches_find_tools_comparisons_and_categories(demo):
+def test_text_matches_find_tools_comparisons_and_categories(demo_once):
     results = search_everything("speech")
     assert "Speech-to-text" in [category.name for category in results.categories]
     assert {"Whisper Large v3 Turbo", "Deepgram Nova-3"} & {tool.name for tool in results.tools}
@@ -60,7 +54,7 @@ def test_text_matches_find_tools_comparisons_and_categories(demo):
     assert "SmolVLM2-2B vs SmolVLM2" in [comparison.title for comparison in comparisons]
 
 
-def test_unpublished_tools_are_not_found(demo):
+def test_unpublished_tools_are_not_found(demo_once):
     from comparisons.models import Tool
 
     Tool.objects.filter(slug="claude").update(is_published=False)
@@ -89,7 +83,7 @@ def test_unpublished_tools_are_not_found(demo):
         "%" * 100_000,
     ],
 )
-def test_hostile_and_huge_queries_answer_safely(demo, client, query):
+def test_hostile_and_huge_queries_answer_safely(demo_once, client, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
     assert b"<script>alert(1)</script>" not in response.content
@@ -101,7 +95,7 @@ def test_hostile_and_huge_queries_answer_safely(demo, client, query):
 @pytest.mark.parametrize(
     "query", ["", "\x00", "\x00smolvlm", "x" * 100_000, "%", "_", "%_%", "日本語"]
 )
-def test_bad_input_is_an_empty_result_or_a_400(demo, client, query):
+def test_bad_input_is_an_empty_result_or_a_400(demo_once, client, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code in (200, 400)
     if response.status_code == 200 and query not in ("日本語",):
@@ -110,19 +104,19 @@ def test_bad_input_is_an_empty_result_or_a_400(demo, client, query):
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\x00", "%", "_", "%%", "__", "%_%", "\\%", "***"])
-def test_queries_without_letters_or_digits_match_nothing(demo, query):
+def test_queries_without_letters_or_digits_match_nothing(demo_once, query):
     # "%" and "_" are LIKE's wildcards: they must never reach a pattern as one.
     assert search_everything(query).count == 0
 
 
-def test_wildcards_inside_a_query_never_reach_a_pattern(demo):
+def test_wildcards_inside_a_query_never_reach_a_pattern(demo_once):
     from comparisons.search import parameters, terms_for
 
     assert parameters(terms_for("Smol%VLM_2\\"), 20)["prefix"] == "smolvlm2%"
     assert tool_names("smol%") == tool_names("smol")
 
 
-def test_nul_bytes_never_reach_the_database(demo):
+def test_nul_bytes_never_reach_the_database(demo_once):
     assert next(tool.name for tool in search_everything("\x00smolvlm2\x00").tools) == "SmolVLM2"
 
 
@@ -130,12 +124,12 @@ def test_nul_bytes_never_reach_the_database(demo):
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(query=st.text(max_size=300))
-def test_any_text_is_a_safe_query(demo, query):
+def test_any_text_is_a_safe_query(demo_once, query):
     results = search_everything(query)
     assert results.count >= 0
 
 
-def test_full_page_without_javascript_and_partial_for_htmx(demo, client):
+def test_full_page_without_javascript_and_partial_for_htmx(demo_once, client):
     page = client.get("/search/", {"q": "smolvlm"})
     soup = BeautifulSoup(page.content, "html.parser")
     assert soup.select_one("#search-q")["value"] == "smolvlm"
@@ -146,7 +140,7 @@ def test_full_page_without_javascript_and_partial_for_htmx(demo, client):
     assert page.headers["X-Robots-Tag"] == "noindex"
 
 
-def test_search_query_count_is_fixed(demo, client, django_assert_num_queries):
+def test_search_query_count_is_fixed(demo_once, client, django_assert_num_queries):
     # For each of tools, comparisons and categories: the ranked ids, then (when there are
     # any) the rows; the comparisons' entries with their tools are one more.
     with django_assert_num_queries(6):  # no category matches "smolvlm"
@@ -162,7 +156,9 @@ def test_search_query_count_is_fixed(demo, client, django_assert_num_queries):
         client.get("/search/", {"q": ""})
 
 
-def test_search_query_count_does_not_grow_with_the_results(demo, client, django_assert_num_queries):
+def test_search_query_count_does_not_grow_with_the_results(
+    demo_once, client, django_assert_num_queries
+):
     from comparisons.models import Tool
     from tests.factories import ScorecardFactory, ToolFactory, make_comparison
 
@@ -176,7 +172,7 @@ def test_search_query_count_does_not_grow_with_the_results(demo, client, django_
     assert response.content.count(b'class="tool-row"') == 20
 
 
-def test_search_finds_only_what_readers_may_see(demo):
+def test_search_finds_only_what_readers_may_see(demo_once):
     import datetime
 
     from django.utils import timezone
@@ -198,7 +194,7 @@ def test_search_finds_only_what_readers_may_see(demo):
         assert not any(hidden in title for title in titles), hidden
 
 
-def test_search_follows_an_edit(demo):
+def test_search_follows_an_edit(demo_once):
     from comparisons.models import Tool
 
     tool = Tool.objects.get(slug="claude")
@@ -217,7 +213,7 @@ def test_search_follows_an_edit(demo):
         ("midjrny", ["Midjourney"]),
     ],
 )
-def test_a_search_that_finds_nothing_offers_close_names(demo, client, typo, close):
+def test_a_search_that_finds_nothing_offers_close_names(demo_once, client, typo, close):
     results = search_everything(typo)
     assert results.count == 0
     assert [tool.name for tool in results.close] == close
@@ -230,18 +226,18 @@ def test_a_search_that_finds_nothing_offers_close_names(demo, client, typo, clos
 
 
 @pytest.mark.parametrize("query", ["zzqxw", "banana", "gemini", "gtp", "sora"])
-def test_no_names_are_offered_when_none_is_close(demo, client, query):
+def test_no_names_are_offered_when_none_is_close(demo_once, client, query):
     assert search_everything(query).close == []
     soup = BeautifulSoup(client.get("/search/", {"q": query}).content, "html.parser")
     assert not soup.select(".did-you-mean-names")
     assert "Nothing matched" in soup.select_one("#search-results").get_text()
 
 
-def test_close_names_only_when_nothing_matched(demo):
+def test_close_names_only_when_nothing_matched(demo_once):
     assert search_everything("smolvml").count and search_everything("smolvml").close == []
 
 
-def test_close_names_are_few_published_and_need_three_characters(demo):
+def test_close_names_are_few_published_and_need_three_characters(demo_once):
     from comparisons.models import Tool
     from tests.factories import ToolFactory
 
@@ -253,7 +249,7 @@ def test_close_names_are_few_published_and_need_three_characters(demo):
     assert close_names("sm") == [] and close_names("s m") == []
 
 
-def test_close_names_leave_the_search_thresholds_alone(demo):
+def test_close_names_leave_the_search_thresholds_alone(demo_once):
     from django.db import connection
 
     def thresholds():
@@ -273,11 +269,11 @@ def test_close_names_leave_the_search_thresholds_alone(demo):
     "query",
     ["", "\x01\x7f", "x" * 100_000, "%_%", "'; --", "a & b | !c", "日本語のモデル", "🙂🙂🙂"],
 )
-def test_close_names_answer_odd_input_safely(demo, query):
+def test_close_names_answer_odd_input_safely(demo_once, query):
     assert len(close_names(query)) <= CLOSE_NAMES
 
 
-def test_the_search_box_replaces_the_address_and_the_header_box_is_live(demo, client):
+def test_the_search_box_replaces_the_address_and_the_header_box_is_live(demo_once, client):
     page = BeautifulSoup(client.get("/search/", {"q": "smol"}).content, "html.parser")
     box = page.select_one("#search-q")
     assert box["data-hx-replace-url"] == "true" and not box.has_attr("data-hx-push-url")
@@ -305,7 +301,7 @@ def test_the_search_box_replaces_the_address_and_the_header_box_is_live(demo, cl
     assert len(names) == len(set(names))
 
 
-def test_the_header_and_the_page_share_one_fragment_apart_from_the_page(demo, client):
+def test_the_header_and_the_page_share_one_fragment_apart_from_the_page(demo_once, client):
     fragment = client.get("/search/", {"q": "smol"}, headers={"hx-request": "true"})
     page = client.get("/search/", {"q": "smol"})
     assert b"<html" not in fragment.content and b"<html" in page.content

@@ -8,7 +8,6 @@ index can answer still shows a ``Seq Scan`` then, and one that an index can answ
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from comparisons.models import Category
@@ -23,7 +22,7 @@ from comparisons.search import (
     terms_for,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once")]
 
 TARGETS = {"tools": TOOL, "comparisons": COMPARISON, "categories": CATEGORY}
 # The index each condition can use, after the table's name.
@@ -34,11 +33,6 @@ INDEXES = {
     "word": ["name_trgm"],
     "similar": ["search_name_trgm"],
 }
-
-
-@pytest.fixture(autouse=True)
-def demo():
-    call_command("seed_demo")
 
 
 def plan(sql: str, params: dict | None = None) -> str:

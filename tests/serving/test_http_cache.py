@@ -1,17 +1,13 @@
-"""The headers that let any shared cache hold the site's pages (compsite/http_cache.py), the
-purges that follow changes (compsite/purge.py), and the same-origin forms (compsite/origin.py).
-tests/serving/test_varnish.py runs the same rules through the shipped Varnish."""
+"""The headers that let any shared cache hold the site's pages (compsite/http_cache.py) and the
+same-origin forms (compsite/origin.py), over the demo content loaded once for the module.
+tests/serving/test_purging.py has the purges; tests/serving/test_varnish.py runs the same rules
+through the shipped Varnish."""
 
 import datetime
-import http.server
-import logging
 import re
-import threading
-import time
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -59,17 +55,12 @@ PUBLIC_PAGES = {
 }
 
 
-@pytest.fixture
-def demo(db):
-    call_command("seed_demo")
-
-
 def stranger() -> Client:
     return Client(headers={"x-forwarded-proto": "https"})
 
 
 @pytest.fixture
-def between_price_anniversaries(demo):
+def between_price_anniversaries(demo_once):
     """A day early in the month, a few days ahead: the demo's prices were checked on the 18th
     to the 21st, and near those days a page's cache life ends when its "checked N months ago"
     changes (tests/comparisons/test_price_age.py), not a full day on."""
@@ -106,7 +97,7 @@ def test_every_anonymous_page_is_public_and_the_same_for_everyone(
         assert again.status_code == 304 and again.headers["Cache-Control"].startswith("public")
 
 
-def test_a_voter_and_a_stranger_get_byte_identical_pages(demo):
+def test_a_voter_and_a_stranger_get_byte_identical_pages(demo_once):
     voter = Client(headers=BROWSER_HEADERS)
     voted = voter.post(f"{COMPARISON}vote/", {"tool": "smolvlm2"})
     assert voted.status_code == 303 and {"reader", "voted"} <= set(voter.cookies)
@@ -117,7 +108,7 @@ def test_a_voter_and_a_stranger_get_byte_identical_pages(demo):
         assert mine.headers["ETag"] == theirs.headers["ETag"]
 
 
-def test_the_voted_cookie_lists_the_readers_choices_newest_first(demo):
+def test_the_voted_cookie_lists_the_readers_choices_newest_first(demo_once):
     voter = Client(headers=BROWSER_HEADERS)
     first = Comparison.objects.get(slug="smolvlm2-vs-smolvlm2-2b")
     voter.post(f"{COMPARISON}vote/", {"tool": "smolvlm2"})
@@ -134,7 +125,7 @@ def test_the_voted_cookie_lists_the_readers_choices_newest_first(demo):
 @pytest.mark.parametrize(
     "value", ["", "garbage", "1-2-3", "%F0%9F%99%82", "9" * 3000, "1-x.2-3", "1-2." * 500]
 )
-def test_a_malformed_voted_cookie_is_ignored(demo, value):
+def test_a_malformed_voted_cookie_is_ignored(demo_once, value):
     voter = Client(headers=BROWSER_HEADERS)
     voter.cookies["voted"] = value
     assert voter.get(COMPARISON).status_code == 200
@@ -142,7 +133,7 @@ def test_a_malformed_voted_cookie_is_ignored(demo, value):
     assert re.fullmatch(r"\d+-\d+(\.\d+-\d+)?", voter.cookies["voted"].value)
 
 
-def test_a_404_is_kept_briefly_under_the_key_every_change_purges(db):
+def test_a_404_is_kept_briefly_under_the_key_every_change_purges(demo_once):
     answer = stranger().get("/tools/not-a-tool/")
     assert answer.status_code == 404
     assert answer.headers["Cache-Control"] == "public, max-age=0, s-maxage=600"
@@ -150,7 +141,7 @@ def test_a_404_is_kept_briefly_under_the_key_every_change_purges(db):
 
 
 @pytest.mark.parametrize("path", ["/", COMPARISON, "/tools/smolvlm2/", "/admin/"])
-def test_staff_sessions_are_private(demo, staff_client, path):
+def test_staff_sessions_are_private(demo_once, staff_client, path):
     answer = staff_client.get(path)
     assert answer.status_code == 200
     assert answer.headers["Cache-Control"] == "private, no-store" or (
@@ -160,7 +151,7 @@ def test_staff_sessions_are_private(demo, staff_client, path):
 
 
 @pytest.mark.parametrize("link", ["confirm_url", "unsubscribe_url", "interests_url"])
-def test_forms_from_emailed_links_are_private(db, link):
+def test_forms_from_emailed_links_are_private(demo_once, link):
     subscriber = Subscriber.objects.create(email="reader@example.com")
     answer = stranger().get(getattr(subscriber, link)())
     assert answer.status_code == 200
@@ -169,7 +160,7 @@ def test_forms_from_emailed_links_are_private(db, link):
         assert b"csrfmiddlewaretoken" in answer.content and "csrftoken" in answer.cookies
 
 
-def test_answers_to_posts_and_bad_requests_are_private(demo):
+def test_answers_to_posts_and_bad_requests_are_private(demo_once):
     voter = Client(headers=BROWSER_HEADERS)
     for answer in (
         voter.post(f"{COMPARISON}vote/", {"tool": "smolvlm2"}),
@@ -182,14 +173,14 @@ def test_answers_to_posts_and_bad_requests_are_private(demo):
         assert "Surrogate-Key" not in answer.headers
 
 
-def test_search_fragments_at_the_pages_address_vary_on_htmx(demo):
+def test_search_fragments_at_the_pages_address_vary_on_htmx(demo_once):
     page = stranger().get("/search/?q=vision")
     fragment = stranger().get("/search/?q=vision", headers={"hx-request": "true"})
     assert "HX-Request" in page.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
     assert fragment.content != page.content and b"<html" not in fragment.content
 
 
-def test_the_admin_keeps_its_nonce(staff_client):
+def test_the_admin_keeps_its_nonce(demo_once, staff_client):
     answer = staff_client.get("/admin/")
     nonce = re.search(r"'nonce-([^']+)'", answer.headers["Content-Security-Policy"])[1]
     assert f'nonce="{nonce}"'.encode() in answer.content
@@ -202,107 +193,16 @@ def test_the_admin_keeps_its_nonce(staff_client):
     "headers",
     [{}, {"sec-fetch-site": "cross-site"}, {"origin": "https://evil.example"}],
 )
-def test_a_sign_up_from_anywhere_but_the_sites_pages_is_refused(db, headers):
+def test_a_sign_up_from_anywhere_but_the_sites_pages_is_refused(demo_once, headers):
     browser = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https", **headers})
     answer = browser.post("/newsletter/subscribe/", {"email": "reader@example.com"})
     assert answer.status_code == 403
     assert not Subscriber.objects.exists()
 
 
-def test_a_sign_up_from_the_sites_page_needs_no_token(db):
+def test_a_sign_up_from_the_sites_page_needs_no_token(demo_once):
     browser = Client(enforce_csrf_checks=True, headers=BROWSER_HEADERS)
     answer = browser.post("/newsletter/subscribe/", {"email": "reader@example.com", "next": "/"})
     assert (
         answer.status_code == 303 and answer.headers["Location"] == "/?newsletter=sent#newsletter"
     )
-
-
-# --- Purges -----------------------------------------------------------------------------------
-
-
-class _Cache(http.server.BaseHTTPRequestHandler):
-    """A cache on loopback that records the PURGE requests it gets (or holds them, hanging)."""
-
-    purged: list[set[str]]
-    release: threading.Event
-
-    def do_PURGE(self):
-        self.release.wait(timeout=30)
-        self.purged.append(set(self.headers["Surrogate-Key"].split()))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def cache_server(settings):
-    handler = type("Cache", (_Cache,), {"purged": [], "release": threading.Event()})
-    handler.release.set()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.CACHE_PURGE_URLS = [f"http://127.0.0.1:{server.server_port}/"]
-    yield handler
-    handler.release.set()
-    server.shutdown()
-
-
-def purged_keys(cache, seconds: float = 10) -> set[str]:
-    deadline = time.monotonic() + seconds
-    while not cache.purged:
-        assert time.monotonic() < deadline, "no purge arrived"
-        time.sleep(0.05)
-    return set().union(*cache.purged)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_an_edit_purges_the_keys_of_the_pages_that_show_it(demo, cache_server):
-    tool = Tool.objects.get(slug="smolvlm2")
-    cache_server.purged.clear()
-    tool.tagline = "A new tagline"
-    tool.save()
-    keys = purged_keys(cache_server)
-    assert {f"tool-{tool.pk}", "tools", "missing", f"category-{tool.category_id}-lists"} <= keys
-
-
-@pytest.mark.django_db(transaction=True)
-def test_votes_are_purged_together_after_a_moment(demo, cache_server):
-    cache_server.purged.clear()
-    comparison = Comparison.objects.get(slug="smolvlm2-vs-smolvlm2-2b")
-    for _ in range(5):
-        Client(headers=BROWSER_HEADERS).post(f"{COMPARISON}vote/", {"tool": "smolvlm2"})
-    assert purged_keys(cache_server) == {f"comparison-{comparison.pk}", "votes"}
-    time.sleep(3)
-    assert len(cache_server.purged) == 1  # five votes, one purge
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_cache_that_hangs_never_holds_up_an_edit(demo, cache_server, caplog):
-    cache_server.release.clear()  # the cache accepts the purge and never answers
-    tool = Tool.objects.get(slug="smolvlm2")
-    with caplog.at_level(logging.WARNING, logger="compsite.purge"):
-        tool.tagline = "Edited while the cache hangs"
-        tool.save()  # returns: the purge waits in another thread
-        answer = Client(headers=BROWSER_HEADERS).post(f"{COMPARISON}vote/", {"tool": "smolvlm2"})
-        assert answer.status_code == 303
-        deadline = time.monotonic() + 15
-        while "purge of" not in caplog.text:
-            assert time.monotonic() < deadline, "the hung purge was never logged"
-            time.sleep(0.1)
-    assert Tool.objects.get(pk=tool.pk).tagline == "Edited while the cache hangs"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_cache_that_is_down_never_fails_an_edit(demo, settings, caplog):
-    from tests.services import free_port
-
-    settings.CACHE_PURGE_URLS = [f"http://127.0.0.1:{free_port()}/"]  # nothing listens
-    tool = Tool.objects.get(slug="smolvlm2")
-    with caplog.at_level(logging.WARNING, logger="compsite.purge"):
-        tool.tagline = "Edited while the cache is down"
-        tool.save()
-        deadline = time.monotonic() + 15
-        while "purge of" not in caplog.text:
-            assert time.monotonic() < deadline, "the failed purge was never logged"
-            time.sleep(0.1)
