@@ -246,9 +246,7 @@ def test_the_webhook_secret_is_user_colon_password_and_never_echoed():
         ":a-long-webhook-password",
         "e s:p a s s w o r d 1 2 3 4",
     ]:
-        result = run_with(
-            {"DEBUG": "1", "ANYMAIL_WEBHOOK_SECRET": bad}, code=LOAD
-        )
+        result = run_with({"DEBUG": "1", "ANYMAIL_WEBHOOK_SECRET": bad}, code=LOAD)
         assert result.returncode != 0
         assert "ANYMAIL_WEBHOOK_SECRET is not valid" in result.stderr
         assert bad not in result.stderr
