@@ -77,6 +77,10 @@ validators: $(VNU_JAR)
 # postgresql and redis-server, installed when missing), removed afterwards
 # (tests/private_services.py).
 export TEST_DATABASE_URL TEST_REDIS_URL
+# Python keeps compiled modules, and pytest its assertion-rewritten test modules, in __pycache__
+# (ignored by git) even where the environment turns that off: otherwise every pytest process
+# compiles and rewrites every module again, some seconds each before the first test runs.
+unexport PYTHONDONTWRITEBYTECODE
 TEST_SECRET_KEY := test-only-secret-key-not-for-production-use-0123456789
 PRIVATE_SERVICES := $(PY) -m tests.private_services
 PYTEST = private="$$($(PRIVATE_SERVICES) plan)" && \
@@ -91,9 +95,9 @@ test: $(VENV)/.synced chromium proxies validators
 # The fast loop: everything `make lint` checks, migrations in step with the models, and every
 # test that runs inside pytest's own processes (not the browser, `processes` or `slow` ones),
 # spread over the machine's cores by pytest-xdist (each worker has its own test database and
-# Redis key prefix). One worker more than cores: the tests wait on Postgres much of the time
-# (on 2 cores, 3 workers took 1m36s where 2 took 2m28s).
-CHECK_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+# Redis key prefix). Two workers more than cores: the tests wait on Postgres much of the time
+# (1,222 tests on 2 cores: 4 workers 1m51s, 3 workers 1m58s).
+CHECK_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 2 )))
 check: lint
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PYTEST) -m "not browser and not processes and not slow" -n $(CHECK_WORKERS) $(PYTEST_ARGS)
