@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Case, F, When
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
@@ -74,6 +74,10 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
+DEADLOCK = "40P01"  # Postgres's SQLSTATE for a transaction it rolled back to end a deadlock
+ATTEMPTS = 3
+
+
 def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
     """Record ``reader``'s choice of ``tool``: a first vote adds one, a change moves one.
 
@@ -81,7 +85,23 @@ def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
     a race between the same reader's simultaneous requests: the loser finds the winner's row),
     then the counts, moved by database arithmetic. A new reader (an id made in this request) has
     no row anywhere: theirs is inserted without looking.
+
+    A vote locks its comparison's tools, then the comparison; an editor saving the comparison
+    locks them the other way round, and Postgres ends such a deadlock by rolling one of the two
+    back, usually the vote, which waited first. Nothing of a rolled-back vote remains, so it is
+    simply cast again (the editor's save has gone through by then).
     """
+    attempt = 1
+    while True:
+        try:
+            return _vote_once(comparison=comparison, tool=tool, reader=reader)
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != DEADLOCK or attempt == ATTEMPTS:
+                raise
+            attempt += 1
+
+
+def _vote_once(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
     entries = ComparisonEntry.objects.filter(comparison=comparison)
     with transaction.atomic():
         if reader.is_new:

@@ -1,17 +1,19 @@
 import datetime
 import re
 import threading
+import time
 
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import F
 from django.test import Client, TestCase
 from django.utils import timezone
 
 from comparisons import counters
-from comparisons.models import Comparison, ComparisonEntry, Vote
+from comparisons.models import Comparison, ComparisonEntry, Tool, Vote
 from comparisons.voting import READER_COOKIE, Reader, reader_hash, vote_cast, vote_count_drift
 from tests.clients import CommittingClient
 from tests.factories import ToolFactory, make_comparison
@@ -497,6 +499,43 @@ def test_votes_in_comparisons_sharing_tools_at_once_count_exactly(settings):
     assert statuses == [303] * 40
     assert counts(first) == {"alpha": 10, "bravo": 10, "charlie": 0}
     assert counts(second) == {"bravo": 10, "charlie": 10}
+    assert vote_count_drift() == [] and counters.drift() == []
+
+
+def others_waiting_for_a_lock() -> int:
+    # pg_locks is read live (pg_stat_activity would be this transaction's first snapshot).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_caught_in_a_deadlock_with_an_editor_is_cast_again(duel):
+    """An editor saving a comparison locks it, then recounts its tools; a vote locks the tools,
+    then the comparison. Here the editor's transaction holds the comparison until the vote
+    waits for it, then reaches for the tools: Postgres rolls the vote back to end the
+    deadlock, and the vote is cast again once the editor's save has committed."""
+    comparison, alpha, bravo = duel
+    answers: list = []
+
+    def reader() -> None:
+        try:
+            answers.append(cast(new_reader(), comparison, "alpha").status_code)
+        finally:
+            connection.close()
+
+    voting = threading.Thread(target=reader)
+    with transaction.atomic():
+        Comparison.objects.select_for_update().filter(pk=comparison.pk).get()  # the save
+        voting.start()
+        deadline = time.monotonic() + 10
+        while not others_waiting_for_a_lock():  # the vote holds the tools, waits for this row
+            assert time.monotonic() < deadline, "the vote never reached the comparison's row"
+            time.sleep(0.02)
+        Tool.objects.filter(pk__in=[alpha.pk, bravo.pk]).update(ship_count=F("ship_count"))
+    voting.join(timeout=30)
+    assert answers == [303]
+    assert counts(comparison) == {"alpha": 1, "bravo": 0} and Vote.objects.count() == 1
     assert vote_count_drift() == [] and counters.drift() == []
 
 
