@@ -55,7 +55,9 @@ def path_of(url: str) -> str:
 
 def test_sign_up_confirm_and_send_through_a_real_worker_and_smtp_server(workers, smtp):
     worker = workers("e2e")
-    comparison = make_comparison(ToolFactory(name="ChatGPT"), ToolFactory(name="Claude"))
+    comparison = make_comparison(
+        ToolFactory.create(name="ChatGPT"), ToolFactory.create(name="Claude")
+    )
     reader = Client(headers=behind_the_proxy())
     addresses = ["ada@example.com", "grace@example.com", "linus@example.com"]
     for address in addresses:
@@ -135,7 +137,7 @@ def test_killed_worker_mid_send_every_subscriber_gets_the_edition_once(
 ):
     """SIGKILL the worker while the edition goes out; another worker finishes the job."""
     subscribers = SubscriberFactory.create_batch(300)
-    make_comparison(ToolFactory(), ToolFactory())
+    make_comparison(ToolFactory.create(), ToolFactory.create())
     # The server takes each message in, then takes 20 ms to say so, like a busy real one: the
     # kill lands mid-batch, most likely while a message is in flight (received by the server,
     # not yet known to the worker, which will therefore send it again).

@@ -70,7 +70,7 @@ def test_category_feed_has_the_categorys_comparisons_only(client, content):
 
 
 def test_category_feed_of_an_empty_category_is_valid_and_empty(client, content):
-    CategoryFactory(slug="empty", name="Empty")
+    CategoryFactory.create(slug="empty", name="Empty")
     feed = parse(client.get("/feeds/categories/empty/"))
     assert feed.findall("atom:entry", ATOM) == []
 

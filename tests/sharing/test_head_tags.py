@@ -63,7 +63,7 @@ def json_ld(soup: BeautifulSoup) -> list[dict]:
 
 def test_every_comparison_page_carries_the_head_contract_on_site_url(client):
     call_command("seed_demo", verbosity=0)
-    make_comparison(ToolFactory(), ToolFactory(), ToolFactory())
+    make_comparison(ToolFactory.create(), ToolFactory.create(), ToolFactory.create())
     comparisons = list(Comparison.objects.published())
     assert len(comparisons) == 10  # the demo's nine and a three-way one
     for comparison in comparisons:
@@ -97,7 +97,7 @@ def test_every_page_has_its_own_title_description_and_canonical(client, content)
     paths = [
         "/",
         content.comparison.get_absolute_url(),
-        make_comparison(ToolFactory(), ToolFactory()).get_absolute_url(),
+        make_comparison(ToolFactory.create(), ToolFactory.create()).get_absolute_url(),
         "/reviewers/",
         content.reviewers[0].get_absolute_url(),
         content.reviewers[1].get_absolute_url(),
