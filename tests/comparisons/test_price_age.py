@@ -21,7 +21,10 @@ DECEMBER = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.UTC)
 def pricing_text(page) -> str:
     soup = BeautifulSoup(page.content, "html.parser")
     heading = soup.find(id="pricing-heading")
-    return " ".join(heading.find_parent("section").get_text(" ").split())
+    assert heading is not None, "no pricing heading"
+    section = heading.find_parent("section")
+    assert section is not None, "the pricing heading is in no section"
+    return " ".join(section.get_text(" ").split())
 
 
 @pytest.mark.parametrize(

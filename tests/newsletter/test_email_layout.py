@@ -35,7 +35,9 @@ def html_part(message) -> BeautifulSoup:
     mime = email.message_from_bytes(
         message.message(policy=email.policy.SMTP).as_bytes(), policy=email.policy.default
     )
-    return BeautifulSoup(mime.get_body(("html",)).get_content(), "html.parser")
+    body = mime.get_body(("html",))
+    assert body is not None, "no HTML part"
+    return BeautifulSoup(body.get_content(), "html.parser")
 
 
 def declarations(element) -> dict[str, str]:

@@ -77,11 +77,11 @@ def broker_on():
 
     def point(to: str) -> None:
         celery_app.conf.task_always_eager = False
-        celery_app.conf.broker_url = to
+        celery_app.conf["broker_url"] = to  # = conf.broker_url = to
         fresh_broker_connections()
 
     yield point
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = eager, url
+    celery_app.conf.task_always_eager, celery_app.conf["broker_url"] = eager, url
     fresh_broker_connections()
 
 

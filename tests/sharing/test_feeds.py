@@ -23,7 +23,7 @@ def parse(response) -> ET.Element:
 
 
 def links(element: ET.Element, rel: str) -> list[str]:
-    return [link.get("href") for link in element.findall(f"atom:link[@rel='{rel}']", ATOM)]
+    return [link.attrib["href"] for link in element.findall(f"atom:link[@rel='{rel}']", ATOM)]
 
 
 def test_comparison_feed_is_atom_with_absolute_links(client, content):
