@@ -11,6 +11,7 @@ from django.test import Client
 from comparisons.models import Tool
 from tests.catalogue import add_tools
 from tests.factories import CategoryFactory, ReviewerFactory, ToolFactory
+from tests.html import attr
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def soup(response) -> BeautifulSoup:
 
 
 def options(response) -> list[str]:
-    return [li["data-value"] for li in soup(response).select('li[role="option"]')]
+    return [attr(li, "data-value") for li in soup(response).select('li[role="option"]')]
 
 
 # --- The combobox's endpoint -----------------------------------------------------------------

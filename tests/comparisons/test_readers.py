@@ -198,7 +198,11 @@ def catalogue():
 
 
 def tool_names(response) -> list[str]:
-    return [row.strong.get_text() for row in soup_of(response).select(".tool-row")]
+    names = []
+    for row in soup_of(response).select(".tool-row"):
+        assert row.strong is not None, row
+        names.append(row.strong.get_text())
+    return names
 
 
 def test_the_tool_index_sorts_names_whatever_their_case(client, catalogue):

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 import time_machine
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, TestCase
@@ -47,8 +47,10 @@ def cast(client, comparison, tool_slug, **headers):
         return client.post(vote_url(comparison), {"tool": tool_slug}, headers=headers)
 
 
-def vote_block(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content, "html.parser").select_one("#vote")
+def vote_block(response) -> Tag:
+    block = BeautifulSoup(response.content, "html.parser").select_one("#vote")
+    assert block is not None, "no #vote block"
+    return block
 
 
 def marked_choice(block) -> str:

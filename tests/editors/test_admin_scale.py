@@ -365,9 +365,11 @@ def test_list_queries_are_pinned_and_do_not_grow_with_the_rows(
             # Editions not sent yet are counted live, all of them in one query.
             make_edition(make_comparison(ToolFactory.create(), ToolFactory.create()))
             comparison = make_comparison(ToolFactory.create(), ToolFactory.create())
+            entry = comparison.entries.first()
+            assert entry is not None
             Vote.objects.create(
                 comparison=comparison,
-                tool=comparison.entries.first().tool,
+                tool=entry.tool,
                 reader_hash=f"{timezone.now().timestamp()}-{times}-{_}",
             )
 

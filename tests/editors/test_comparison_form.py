@@ -16,7 +16,7 @@ from comparisons.voting import Reader, vote_cast
 from reviews.models import Scorecard
 from tests.editors.forms import form_fields
 from tests.factories import ReviewerFactory, ScorecardFactory, ToolFactory, make_comparison
-from tests.html import soup_of
+from tests.html import attr, soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def reviewed():
 def panel_links(editor_client, comparison) -> dict[str, str]:
     panel = soup_of(editor_client.get(change_url(comparison))).select_one(".comparison-panel")
     assert panel is not None
-    return {" ".join(a.get_text(" ").split()): a["href"] for a in panel.select("a")}
+    return {" ".join(a.get_text(" ").split()): attr(a, "href") for a in panel.select("a")}
 
 
 def test_the_form_lists_each_reviewers_scorecard_on_each_tool(editor_client, reviewed):

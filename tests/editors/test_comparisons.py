@@ -38,7 +38,9 @@ def status_in_list(editor_client, comparison) -> str:
     soup = BeautifulSoup(editor_client.get(LIST).content, "html.parser")
     for row in soup.select("#result_list tbody tr"):
         if comparison.title in row.text:
-            return row.select_one(".field-publication").text
+            cell = row.select_one(".field-publication")
+            assert cell is not None, "no publication column"
+            return cell.text
     raise AssertionError(f"{comparison} is not in the list")
 
 

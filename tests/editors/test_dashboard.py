@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 import time_machine
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString, Tag
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -36,15 +36,17 @@ def _december():
         yield
 
 
-def sections(client) -> dict[str, BeautifulSoup]:
+def sections(client) -> dict[str, Tag]:
     response = client.get("/admin/")
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
-    found = {}
+    found: dict[str, Tag] = {}
     for module in soup.select(".dashboard-section"):
         caption = module.find("caption")
-        title = caption.contents[0].strip()
-        found[title] = module
+        assert caption is not None, module
+        title = caption.contents[0]
+        assert isinstance(title, NavigableString), caption
+        found[title.strip()] = module
     return found
 
 

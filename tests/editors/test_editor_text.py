@@ -99,6 +99,7 @@ def admin_pages(edition: Edition) -> list[str]:
         opts = model._meta
         name = f"admin:{opts.app_label}_{opts.model_name}"
         obj = model.objects.order_by("-pk").first()
+        assert obj is not None, f"no {opts.model_name} to open"
         pages += [reverse(f"{name}_changelist"), reverse(f"{name}_change", args=[obj.pk])]
         if model not in (Edition, Delivery):  # their names hold no editor text
             pages.append(reverse(f"{name}_history", args=[obj.pk]))

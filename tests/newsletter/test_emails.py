@@ -20,6 +20,7 @@ from tests.factories import (
     ToolFactory,
     make_comparison,
 )
+from tests.html import attr
 from tests.newsletter.factories import SubscriberFactory, make_edition
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def html_and_text(message):
 
 
 def links(html: str) -> list[str]:
-    return [a["href"] for a in BeautifulSoup(html, "html.parser").find_all("a")]
+    return [attr(a, "href") for a in BeautifulSoup(html, "html.parser").find_all("a")]
 
 
 def sent_edition(*comparisons) -> Edition:

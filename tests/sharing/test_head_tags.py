@@ -12,6 +12,7 @@ from PIL import Image
 
 from comparisons.models import Comparison
 from tests.factories import ToolFactory, make_comparison
+from tests.html import attr
 from tests.sharing.conftest import SITE
 
 pytestmark = pytest.mark.django_db
@@ -46,19 +47,25 @@ def head_of(client, path: str) -> tuple[BeautifulSoup, str]:
 
 def meta(soup: BeautifulSoup, key: str) -> str:
     attribute = "property" if key.startswith(("og:", "article:")) else "name"
+    assert soup.head is not None
     tags = soup.head.find_all("meta", attrs={attribute: key})
     assert len(tags) == 1, key
-    return tags[0]["content"]
+    return attr(tags[0], "content")
 
 
 def canonical(soup: BeautifulSoup) -> str:
+    assert soup.head is not None
     links = soup.head.find_all("link", rel="canonical")
     assert len(links) == 1
-    return links[0]["href"]
+    return attr(links[0], "href")
 
 
 def json_ld(soup: BeautifulSoup) -> list[dict]:
-    return [json.loads(tag.string) for tag in soup.find_all("script", type="application/ld+json")]
+    blocks = []
+    for tag in soup.find_all("script", type="application/ld+json"):
+        assert tag.string is not None, "an empty JSON-LD block"
+        blocks.append(json.loads(tag.string))
+    return blocks
 
 
 def test_every_comparison_page_carries_the_head_contract_on_site_url(client):

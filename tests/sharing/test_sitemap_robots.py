@@ -47,17 +47,17 @@ def fetch(client, url: str) -> ET.Element:
     return ET.fromstring(response.content)
 
 
+def loc_and_lastmod(entry: ET.Element) -> tuple[str, str | None]:
+    loc = entry.findtext("sm:loc", namespaces=SITEMAP)
+    assert loc is not None, "an entry without its address"
+    return loc, entry.findtext("sm:lastmod", namespaces=SITEMAP)
+
+
 def index(client) -> dict[str, str | None]:
     """The index's entries: each section page's address and its lastmod."""
     root = fetch(client, f"{SITE}/sitemap.xml")
     assert root.tag == f"{{{NS}}}sitemapindex"
-    entries = [
-        (
-            entry.findtext("sm:loc", namespaces=SITEMAP),
-            entry.findtext("sm:lastmod", namespaces=SITEMAP),
-        )
-        for entry in root.findall("sm:sitemap", SITEMAP)
-    ]
+    entries = [loc_and_lastmod(entry) for entry in root.findall("sm:sitemap", SITEMAP)]
     assert len(entries) == len(dict(entries)), "an address twice"
     return dict(entries)
 
@@ -65,10 +65,7 @@ def index(client) -> dict[str, str | None]:
 def section(client, url: str) -> dict[str, str | None]:
     root = fetch(client, url)
     assert root.tag == f"{{{NS}}}urlset"
-    urls = [
-        (url.findtext("sm:loc", namespaces=SITEMAP), url.findtext("sm:lastmod", namespaces=SITEMAP))
-        for url in root.findall("sm:url", SITEMAP)
-    ]
+    urls = [loc_and_lastmod(url) for url in root.findall("sm:url", SITEMAP)]
     assert len(urls) == len(dict(urls)), "an address twice"
     return dict(urls)
 

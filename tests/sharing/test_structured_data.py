@@ -35,7 +35,9 @@ def page_json_ld(client, path: str) -> tuple[dict, str]:
     html = response.content.decode()
     blocks = BeautifulSoup(html, "html.parser").find_all("script", type="application/ld+json")
     assert len(blocks) == 1
-    data = json.loads(blocks[0].string)
+    text = blocks[0].string
+    assert text is not None, "an empty JSON-LD block"
+    data = json.loads(text)
     error = best_match(VALIDATOR.iter_errors(data))
     assert error is None, (path, list(error.absolute_path), error.message)
     return data, html
