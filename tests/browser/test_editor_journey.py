@@ -31,7 +31,7 @@ def newsroom(transactional_db):
 class Visits:
     """Each admin page the editor lands on, checked for console errors as it is left."""
 
-    def __init__(self, page):
+    def __init__(self, page) -> None:
         self.page = page
         self.seen: list[str] = []
 

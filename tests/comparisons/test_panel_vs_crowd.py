@@ -194,7 +194,7 @@ def test_a_recount_finds_nothing_to_change(split, panel):
 
 
 @pytest.fixture
-def purges(monkeypatch):
+def purges(monkeypatch) -> list[set[str]]:
     """The keys each change hands to the purger."""
     handed: list[set[str]] = []
     monkeypatch.setattr(purge, "after_commit", lambda keys, **kwargs: handed.append(set(keys)))

@@ -297,7 +297,7 @@ def test_bad_addresses_of_the_comparison_pages_are_no_error(editor_client):
         assert response["Location"] == "/admin/"
 
 
-def test_deleting_a_selection_with_votes_offers_to_unpublish_it(editor_client, voted):
+def test_deleting_a_selection_with_votes_offers_to_unpublish_it(editor_client, voted) -> None:
     other = make_comparison(ToolFactory.create(), ToolFactory.create())
     page = editor_client.post(
         "/admin/comparisons/comparison/",
@@ -305,12 +305,14 @@ def test_deleting_a_selection_with_votes_offers_to_unpublish_it(editor_client, v
     )
     assert page.status_code == 200
     box = soup_of(page).select_one(".vote-keeping")
+    assert box is not None, "no vote-keeping box"
     assert "Readers cast 3 votes on these comparisons" in " ".join(box.get_text(" ").split())
     form = box.find("form")
+    assert form is not None, "no form in the vote-keeping box"
     data: dict[str, list[str]] = {}
     for field in form.find_all("input", attrs={"name": True}):
-        data.setdefault(field["name"], []).append(field.get("value", ""))
-    assert editor_client.post(form["action"], data).status_code == 302
+        data.setdefault(attr(field, "name"), []).append(attr(field, "value", ""))
+    assert editor_client.post(attr(form, "action"), data).status_code == 302
     statuses = set(Comparison.objects.values_list("status", flat=True))
     assert statuses == {Comparison.Status.DRAFT}
     assert Vote.objects.count() == 3

@@ -31,7 +31,7 @@ SUBSCRIBER = '"newsletter_subscriber"'
 
 
 @pytest.fixture
-def broker(monkeypatch):
+def broker(monkeypatch) -> list[tuple[str, tuple]]:
     """The broker, replaced by a list of what was published (task name, arguments)."""
     published: list[tuple[str, tuple]] = []
 

@@ -7,6 +7,7 @@ import io
 import re
 import socket
 from collections import Counter
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -34,7 +35,7 @@ def smtp():
 
 
 @pytest.fixture
-def workers(tmp_path, smtp):
+def workers(tmp_path, smtp) -> Iterator[Callable[..., Worker]]:
     purge_broker()
     started: list[Worker] = []
 

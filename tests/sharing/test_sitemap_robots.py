@@ -167,13 +167,15 @@ def test_sent_editions_are_listed_and_drafts_are_not(client, content):
     assert urls[editions[0]] == sent.updated_at.date().isoformat()
 
 
-def test_sections_are_paginated_at_their_limit(client, content, monkeypatch):
+def test_sections_are_paginated_at_their_limit(client, content, monkeypatch) -> None:
     everything = sitemap(client)
     monkeypatch.setattr(SiteUrlSitemap, "limit", 2)
     entries = index(client)
     pages: dict[str, list[int]] = {}
     for url in entries:
-        name, page = SECTION.match(url).groups()
+        match = SECTION.match(url)
+        assert match is not None, url
+        name, page = match.groups()
         pages.setdefault(name, []).append(int(page or 1))
     assert pages["tools"] == [1, 2]  # three published tools
     assert pages["pages"] == [1, 2, 3, 4, 5]  # the site's nine own pages
