@@ -77,7 +77,8 @@ def broker_on():
 
     def point(to: str) -> None:
         celery_app.conf.task_always_eager = False
-        celery_app.conf["broker_url"] = to  # = conf.broker_url = to
+        # What conf.broker_url = to does (the stubs make that attribute read-only).
+        celery_app.conf["broker_url"] = to
         fresh_broker_connections()
 
     yield point
