@@ -408,26 +408,36 @@ class Page:
     status: int = 0
 
 
+def _one[M](found: M | None, what: str) -> M:
+    """An object a page shows: the benchmark's data set holds one."""
+    if found is None:
+        raise LookupError(f"no {what} in the benchmark's data")
+    return found
+
+
 def pages() -> list[Page]:
     """Every changelist and change form of the admin, with the searches and filters editors use."""
     from comparisons.models import Category, Comparison, ComparisonRedirect, Tool, Vote
     from newsletter.models import Delivery, Edition, Subscriber
     from reviews.models import Reviewer, Scorecard
 
-    tool = Tool.objects.order_by("pk").last()
-    comparison = Comparison.objects.filter(status="published").order_by("pk").last()
-    subscriber = Subscriber.objects.order_by("pk")[Subscriber.objects.count() // 2]
-    failed = (
-        Delivery.objects.filter(status="failed").order_by("pk").last() or Delivery.objects.last()
+    tool = _one(Tool.objects.order_by("pk").last(), "tool")
+    comparison = _one(
+        Comparison.objects.filter(status="published").order_by("pk").last(), "comparison"
     )
-    vote = Vote.objects.order_by("pk").last()
+    subscriber = Subscriber.objects.order_by("pk")[Subscriber.objects.count() // 2]
+    failed = _one(
+        Delivery.objects.filter(status="failed").order_by("pk").last() or Delivery.objects.last(),
+        "delivery",
+    )
+    vote = _one(Vote.objects.order_by("pk").last(), "vote")
     draft = Edition.objects.get(status="draft")
-    sending = Edition.objects.filter(status="sending").first()
-    sent = Edition.objects.filter(status="sent").order_by("-number").first()
-    category = Category.objects.order_by("pk").last()
-    interest = Category.objects.order_by("pk").first()
-    reviewer = Reviewer.objects.order_by("pk").first()
-    scorecard = Scorecard.objects.order_by("pk").last()
+    sending = _one(Edition.objects.filter(status="sending").first(), "edition being sent")
+    sent = _one(Edition.objects.filter(status="sent").order_by("-number").first(), "sent edition")
+    category = _one(Category.objects.order_by("pk").last(), "category")
+    interest = _one(Category.objects.order_by("pk").first(), "category")
+    reviewer = _one(Reviewer.objects.order_by("pk").first(), "reviewer")
+    scorecard = _one(Scorecard.objects.order_by("pk").last(), "scorecard")
     name_part = tool.name.split()[0][:5].lower()
     address = subscriber.email.split("@")[0]
     found = [
@@ -490,7 +500,7 @@ def pages() -> list[Page]:
         Page("edition: add", "/admin/newsletter/edition/add/"),
     ]
     if ComparisonRedirect.objects.exists():
-        redirect = ComparisonRedirect.objects.first()
+        redirect = _one(ComparisonRedirect.objects.first(), "redirect")
         found.append(
             Page("redirect: change", f"/admin/comparisons/comparisonredirect/{redirect.pk}/change/")
         )

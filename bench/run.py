@@ -159,6 +159,7 @@ class Bench:
             conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {DATABASE}")
         redis = shutil.which("redis-server")
+        assert redis is not None, "the benchmark needs redis-server"
         self.start(
             [
                 redis,
@@ -259,7 +260,9 @@ class Bench:
             subprocess.run([*warm_up, url], capture_output=True, check=True)
             self.warmed.add(url)
         output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+        assert found is not None, output
+        rps = float(found.group(1))
         latency = {
             m.group(1): to_ms(m.group(2))
             for m in re.finditer(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE)
@@ -295,7 +298,8 @@ class Bench:
         runs = self.bare_runs
         median = [sorted(run[i] for run in runs)[len(runs) // 2] for i in range(3)]
         errors = sum(run[3] for run in runs)
-        return Row("bare Django view", *median, queries="0", errors=errors, bare_rps=median[0])
+        rps, p50, p99 = median
+        return Row("bare Django view", rps, p50, p99, queries="0", errors=errors, bare_rps=rps)
 
     def queries(self, paths: dict[str, str], vote: tuple[str, str]) -> dict[str, str]:
         """Queries per request in the steady state (second request, warm cache), in-process."""
@@ -337,7 +341,9 @@ print(json.dumps(out))
         connection.close()
         assert answer.status == 303, answer.status
         cookies = SimpleCookie()
-        for header in answer.headers.get_all("Set-Cookie"):
+        set_cookies = answer.headers.get_all("Set-Cookie")
+        assert set_cookies, "the vote set no cookie"
+        for header in set_cookies:
             cookies.load(header)
         return "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items())
 
@@ -395,7 +401,9 @@ print(json.dumps(out))
 
 
 def to_ms(value: str) -> float:
-    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    found = re.match(r"([\d.]+)(\w+)", value)
+    assert found is not None, value
+    number, unit = found.groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
@@ -403,7 +411,9 @@ def machine() -> str:
     cpus = os.cpu_count()
     memory = ""
     if Path("/proc/meminfo").exists():
-        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        total = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+        assert total is not None, "no MemTotal in /proc/meminfo"
+        kb = int(total.group(1))
         memory = f", {kb / 1024 / 1024:.0f} GiB"
     return f"{platform.system()} {platform.machine()}, {cpus} cores{memory}, Python {platform.python_version()}"
 
@@ -522,8 +532,8 @@ def main() -> None:
             return
         bare = bench.bare_row()
         bare_runs = [run[0] for run in bench.bare_runs]
-        path = write_results(rows, bare, bare_runs, data, send_rows)
-        print(path.read_text())
+        results = write_results(rows, bare, bare_runs, data, send_rows)
+        print(results.read_text())
     finally:
         bench.stop()
 

@@ -101,7 +101,9 @@ def measure_all(runs: int) -> dict[str, Measure]:
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    sizes, queries, timings = {}, {}, {name: [] for name, _ in PAGES}
+    sizes: dict[str, int] = {}
+    queries: dict[str, int] = {}
+    timings: dict[str, list[float]] = {name: [] for name, _ in PAGES}
     for name, path in PAGES:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path, secure=True)

@@ -165,6 +165,7 @@ def smtplib_send(edition_id: int, port: int) -> dict:
     import smtplib
 
     from django.core.mail import mailers
+    from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
     from django.core.mail.utils import DNS_NAME
 
     from newsletter import emails
@@ -178,7 +179,9 @@ def smtplib_send(edition_id: int, port: int) -> dict:
         "subscriber_id", "category_id"
     ):
         interests.setdefault(subscriber_id, set()).add(category_id)
-    prep = mailers["default"].prep_address
+    mailer = mailers["default"]
+    assert isinstance(mailer, SMTPBackend), "the benchmark's mail goes out over SMTP"
+    prep = mailer.prep_address
     messages = []
     deliveries = (
         Delivery.objects.filter(edition_id=edition_id, status=Delivery.Status.SENT)
@@ -451,7 +454,7 @@ def _worker_send(
 
         with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
             while True:
-                counts = dict(
+                counts: dict[str, int] = dict(
                     conn.execute(
                         "SELECT status, count(*) FROM newsletter_delivery "
                         "WHERE edition_id = %s GROUP BY status",

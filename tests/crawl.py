@@ -1,17 +1,24 @@
 """Following the site's own links from the home page, as a visitor (or a search engine) would."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
-from django.http import HttpResponse
 from django.test import Client
 
+from tests.html import attr
 
-def crawl(client: Client, start: str = "/", limit: int = 400) -> dict[str, HttpResponse]:
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+
+def crawl(client: Client, start: str = "/", limit: int = 400) -> dict[str, Response]:
     """Every address reachable from ``start`` by the links pages print (the admin aside), each
     with its answer, which must be a 200: a redirect or an error is a link that is not
     canonical. Feeds and JSON are reached but not followed, nor are ``rel="nofollow"`` links."""
-    seen: dict[str, HttpResponse] = {}
+    seen: dict[str, Response] = {}
     queue = [start]
     while queue and len(seen) < limit:
         path = queue.pop()
@@ -22,9 +29,9 @@ def crawl(client: Client, start: str = "/", limit: int = 400) -> dict[str, HttpR
         if not response["Content-Type"].startswith("text/html"):
             continue
         for anchor in BeautifulSoup(response.content, "html.parser").select("a[href]"):
-            if "nofollow" in anchor.get("rel", []):
+            if "nofollow" in anchor.get_attribute_list("rel"):
                 continue  # the tool index's filter combinations: not followed by crawlers
-            href = anchor["href"]
+            href = attr(anchor, "href")
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or href.startswith("#"):
                 continue
@@ -37,7 +44,7 @@ def crawl(client: Client, start: str = "/", limit: int = 400) -> dict[str, HttpR
     return seen
 
 
-def html_pages(answers: dict[str, HttpResponse]) -> dict[str, bytes]:
+def html_pages(answers: dict[str, Response]) -> dict[str, bytes]:
     """The HTML documents among ``crawl``'s answers, by address."""
     return {
         path: response.content

@@ -10,7 +10,7 @@ from comparisons.models import Category, Comparison, ComparisonEntry, PricingTie
 from reviews.models import Lens, Reviewer, Scorecard, Verdict
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(factory.django.DjangoModelFactory[Category]):
     class Meta:
         model = Category
         django_get_or_create = ["slug"]
@@ -19,7 +19,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"category-{n}")
 
 
-class ToolFactory(factory.django.DjangoModelFactory):
+class ToolFactory(factory.django.DjangoModelFactory[Tool]):
     class Meta:
         model = Tool
 
@@ -35,7 +35,7 @@ class ToolFactory(factory.django.DjangoModelFactory):
     prices_checked = datetime.date(2025, 11, 3)
 
 
-class PricingTierFactory(factory.django.DjangoModelFactory):
+class PricingTierFactory(factory.django.DjangoModelFactory[PricingTier]):
     class Meta:
         model = PricingTier
 
@@ -45,7 +45,7 @@ class PricingTierFactory(factory.django.DjangoModelFactory):
     unit = PricingTier.Unit.MONTH
 
 
-class ReviewerFactory(factory.django.DjangoModelFactory):
+class ReviewerFactory(factory.django.DjangoModelFactory[Reviewer]):
     class Meta:
         model = Reviewer
 
@@ -56,7 +56,7 @@ class ReviewerFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(int)
 
 
-class ScorecardFactory(factory.django.DjangoModelFactory):
+class ScorecardFactory(factory.django.DjangoModelFactory[Scorecard]):
     class Meta:
         model = Scorecard
 

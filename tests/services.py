@@ -108,6 +108,7 @@ class PrivateRedis:
 
     def freeze(self) -> None:
         """SIGSTOP: the port still accepts connections (the kernel does that), nothing answers."""
+        assert self.process is not None, "the private redis-server was not started"
         self.process.send_signal(signal.SIGSTOP)
 
     def thaw(self) -> None:
@@ -148,8 +149,9 @@ class PrivateCluster:
     port on 127.0.0.1. ``remove()`` stops it and deletes the folder."""
 
     def __init__(self, database: str = "postgres", *, durable: bool = True) -> None:
-        self.bin = postgres_binaries()
-        assert self.bin is not None, "the PostgreSQL server programs are needed (postgresql)"
+        binaries = postgres_binaries()
+        assert binaries is not None, "the PostgreSQL server programs are needed (postgresql)"
+        self.bin = binaries
         self.port = free_port()
         self.database, self.durable = database, durable
         self.root = Path(tempfile.mkdtemp(prefix="pgprivate-"))
@@ -199,8 +201,9 @@ def fresh_broker_connections() -> None:
     from compsite.celery import app
 
     kombu_pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
+    # Celery's private pools, dropped on purpose (its stubs do not declare them).
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 def _admin_url() -> str:
@@ -265,7 +268,9 @@ class Answer:
     body: str
 
     def csrf_token(self) -> str:
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.body).group(1)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.body)
+        assert token is not None, "no CSRF token on the page"
+        return token.group(1)
 
 
 @dataclass
@@ -310,7 +315,7 @@ class Site:
             headers["Cookie"] = form.cookies
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         request = urllib.request.Request(self.base + path, data=body, headers=headers)
-        handlers = [_NoRedirect()]
+        handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
         if jar is not None:
             handlers.append(urllib.request.HTTPCookieProcessor(jar))
         try:
@@ -515,16 +520,16 @@ class Browser:
     ) -> Answer:
         connection = self.connect()
         sent = {**self.headers, **(headers or {})}
-        body = None
+        payload = None
         if form is not None:
-            body = urlencode(form).encode()
+            payload = urlencode(form).encode()
             sent["Content-Type"] = "application/x-www-form-urlencoded"
         if method == "POST":
             sent.setdefault("Origin", self.origin)
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         try:
-            connection.request(method, path, body=body, headers=sent)
+            connection.request(method, path, body=payload, headers=sent)
             response = connection.getresponse()
             body = response.read().decode()
         finally:
@@ -542,14 +547,17 @@ class Browser:
 
     def connect(self, timeout: float = 15) -> http.client.HTTPConnection:
         parts = urlsplit(self.base)
-        address = {"timeout": timeout, "source_address": (self.source, 0)}
+        assert parts.hostname is not None, self.base
+        address = (self.source, 0)
         if parts.scheme == "https":
             context = ssl.create_default_context()
             context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
             return http.client.HTTPSConnection(
-                parts.hostname, parts.port, context=context, **address
+                parts.hostname, parts.port, context=context, timeout=timeout, source_address=address
             )
-        return http.client.HTTPConnection(parts.hostname, parts.port, **address)
+        return http.client.HTTPConnection(
+            parts.hostname, parts.port, timeout=timeout, source_address=address
+        )
 
     def get(self, path: str, headers: dict | None = None) -> Answer:
         return self.request("GET", path, headers=headers)

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import ConsoleMessage
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the test
 # itself (creating content) are still synchronous and safe.
@@ -42,12 +43,14 @@ def browser():
 class ConsoleWatch:
     """Collects console errors, CSP violations and uncaught exceptions of a page."""
 
-    def __init__(self, page):
+    def __init__(self, page) -> None:
         self.problems: list[str] = []
-        page.on(
-            "console",
-            lambda message: message.type == "error" and self.problems.append(message.text),
-        )
+
+        def console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                self.problems.append(message.text)
+
+        page.on("console", console)
         page.on("pageerror", lambda error: self.problems.append(str(error)))
 
 

@@ -18,7 +18,7 @@ EMAIL, PASSWORD = "root@example.com", "a-long-superuser-passphrase-93"
 
 def test_the_intro_payload_is_text_in_a_superusers_preview(make_page):
     get_user_model().objects.create_superuser(EMAIL, EMAIL, PASSWORD)
-    comparison = make_comparison(ToolFactory(name="Alpha"), ToolFactory(name="Bravo"))
+    comparison = make_comparison(ToolFactory.create(name="Alpha"), ToolFactory.create(name="Bravo"))
     edition = make_edition(comparison, intro=HIJACK)
 
     page = make_page()

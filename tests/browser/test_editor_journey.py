@@ -20,10 +20,10 @@ EMAIL, PASSWORD = "ada@example.com", "a-long-editor-passphrase-58"
 
 @pytest.fixture
 def newsroom(transactional_db):
-    vision = CategoryFactory(name="Vision", slug="vision")
-    ReviewerFactory(name="Builder Bo")
-    ReviewerFactory(name="Skeptic Sue", lens="skeptic")
-    ToolFactory(name="Bravo Vision", slug="bravo-vision", category=vision)
+    vision = CategoryFactory.create(name="Vision", slug="vision")
+    ReviewerFactory.create(name="Builder Bo")
+    ReviewerFactory.create(name="Skeptic Sue", lens="skeptic")
+    ToolFactory.create(name="Bravo Vision", slug="bravo-vision", category=vision)
     make_editor(EMAIL, password=PASSWORD)
     return vision
 
@@ -31,7 +31,7 @@ def newsroom(transactional_db):
 class Visits:
     """Each admin page the editor lands on, checked for console errors as it is left."""
 
-    def __init__(self, page):
+    def __init__(self, page) -> None:
         self.page = page
         self.seen: list[str] = []
 
@@ -143,14 +143,14 @@ def test_an_editor_adds_a_tool_publishes_a_comparison_and_sees_it_live(
 
 def test_the_edition_page_previews_and_follows_a_send_by_itself(newsroom, make_page, screenshot):
     comparison = make_comparison(
-        ToolFactory(name="Echo"), Tool.objects.get(slug="bravo-vision"), verdict="Echo wins."
+        ToolFactory.create(name="Echo"), Tool.objects.get(slug="bravo-vision"), verdict="Echo wins."
     )
     edition = make_edition(comparison, intro="Hello **readers**.")
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SENDING, number=1)
     for status in ["sent", "sent", "failed", "pending"]:
-        DeliveryFactory(
+        DeliveryFactory.create(
             edition=edition,
-            subscriber=SubscriberFactory(),
+            subscriber=SubscriberFactory.create(),
             status=status,
             error="SMTPRecipientsRefused: 550 unknown user" if status == "failed" else "",
         )

@@ -3,6 +3,7 @@ desktop, with JavaScript and without."""
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import Request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,14 +20,12 @@ def demo(transactional_db):
 def fragment_requests(page) -> list[str]:
     """The addresses of the htmx requests the page makes to /search/, as they happen."""
     asked: list[str] = []
-    page.on(
-        "request",
-        lambda request: (
-            "/search/" in request.url
-            and request.headers.get("hx-request")
-            and asked.append(request.url)
-        ),
-    )
+
+    def record(request: Request) -> None:
+        if "/search/" in request.url and request.headers.get("hx-request"):
+            asked.append(request.url)
+
+    page.on("request", record)
     return asked
 
 

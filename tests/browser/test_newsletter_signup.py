@@ -15,7 +15,8 @@ def comparison_path(transactional_db, settings, live_server):
     settings.CSRF_TRUSTED_ORIGINS = [*settings.CSRF_TRUSTED_ORIGINS, live_server.url]
     settings.SIGNUP_RATE = "1000/m"
     comparison = make_comparison(
-        ToolFactory(name="ChatGPT", slug="chatgpt"), ToolFactory(name="Claude", slug="claude")
+        ToolFactory.create(name="ChatGPT", slug="chatgpt"),
+        ToolFactory.create(name="Claude", slug="claude"),
     )
     return comparison.get_absolute_url()
 
@@ -57,7 +58,7 @@ def test_newsletter_pages_have_no_axe_violations(make_page, comparison_path, sch
 
     from tests.newsletter.factories import SubscriberFactory
 
-    subscriber = SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
+    subscriber = SubscriberFactory.create(status=Subscriber.Status.PENDING, confirmed_at=None)
     page = make_page(color_scheme=scheme)
     for path in [
         "/newsletter/",

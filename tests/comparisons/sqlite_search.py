@@ -20,15 +20,17 @@ def main(queries: list[str]) -> None:
 
     from comparisons import search
     from comparisons.search import search_everything, tool_suggestions
+    from tests.html import attr
 
     setup_test_environment()  # the test client's host, as pytest-django allows it
     client = Client()
-    answers = {"vendor": connection.vendor, "queries": {}}
+    found: dict[str, dict[str, object]] = {}
+    answers: dict[str, object] = {"vendor": connection.vendor, "queries": found}
     # The functions first, each with the statements it ran; then the pages.
     for query in queries:
         with CaptureQueriesContext(connection) as queries_run:
             results = search_everything(query)
-        answers["queries"][query] = {
+        found[query] = {
             "tools": [tool.name for tool in results.tools],
             "comparisons": [comparison.title for comparison in results.comparisons],
             "categories": [category.name for category in results.categories],
@@ -40,9 +42,9 @@ def main(queries: list[str]) -> None:
         page = client.get("/search/", {"q": query})
         fragment = client.get("/search/", {"q": query}, headers={"hx-request": "true"})
         soup = BeautifulSoup(page.content, "html.parser")
-        answers["queries"][query] |= {
+        found[query] |= {
             "status": [page.status_code, fragment.status_code],
-            "page_links": [a["href"] for a in soup.select("#search-results a")],
+            "page_links": [attr(a, "href") for a in soup.select("#search-results a")],
             "fragment_is_whole_page": b"<html" in fragment.content,
             "fragment_has_close_names": b"did-you-mean-names" in fragment.content,
         }

@@ -12,8 +12,8 @@ MODELS = [Category, Tool, Comparison, Reviewer, Scorecard]
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
 def test_every_model_has_working_admin_pages(staff_client, model):
-    ScorecardFactory()
-    make_comparison(ToolFactory(), ToolFactory())
+    ScorecardFactory.create()
+    make_comparison(ToolFactory.create(), ToolFactory.create())
     opts = model._meta
     changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     assert staff_client.get(changelist).status_code == 200
@@ -32,8 +32,8 @@ def test_every_model_has_working_admin_pages(staff_client, model):
 
 
 def test_tool_admin_has_pricing_and_scorecard_inlines(staff_client):
-    tool = ToolFactory()
-    ScorecardFactory(tool=tool)
+    tool = ToolFactory.create()
+    ScorecardFactory.create(tool=tool)
     response = staff_client.get(reverse("admin:comparisons_tool_change", args=[tool.pk]))
     assert b"pricing_tiers-TOTAL_FORMS" in response.content
     assert b"scorecards-TOTAL_FORMS" in response.content
@@ -63,7 +63,10 @@ def entry_form(tools, **fields):
 
 
 def test_creating_a_comparison_in_admin_derives_its_slug(staff_client):
-    b, a = ToolFactory(name="Bravo", slug="bravo"), ToolFactory(name="Alpha", slug="alpha")
+    b, a = (
+        ToolFactory.create(name="Bravo", slug="bravo"),
+        ToolFactory.create(name="Alpha", slug="alpha"),
+    )
     response = staff_client.post(reverse("admin:comparisons_comparison_add"), entry_form([b, a]))
     assert response.status_code == 302, response.content.decode()[:2000]
     comparison = Comparison.objects.get()
@@ -73,7 +76,7 @@ def test_creating_a_comparison_in_admin_derives_its_slug(staff_client):
 
 @pytest.mark.parametrize("count", [1, 5])
 def test_a_comparison_needs_two_to_four_tools(staff_client, count):
-    tools = [ToolFactory() for _ in range(count)]
+    tools = [ToolFactory.create() for _ in range(count)]
     data = entry_form(tools, **{"entries-MAX_NUM_FORMS": "1000"})
     response = staff_client.post(reverse("admin:comparisons_comparison_add"), data)
     assert response.status_code == 200
@@ -85,7 +88,7 @@ def test_a_comparison_needs_two_to_four_tools(staff_client, count):
 
 
 def test_the_same_tool_twice_is_refused(staff_client):
-    tool = ToolFactory()
+    tool = ToolFactory.create()
     response = staff_client.post(
         reverse("admin:comparisons_comparison_add"), entry_form([tool, tool])
     )
@@ -95,7 +98,7 @@ def test_the_same_tool_twice_is_refused(staff_client):
 
 
 def test_a_second_comparison_of_the_same_tools_is_refused(staff_client):
-    a, b = ToolFactory(), ToolFactory()
+    a, b = ToolFactory.create(), ToolFactory.create()
     existing = make_comparison(a, b)
     response = staff_client.post(reverse("admin:comparisons_comparison_add"), entry_form([b, a]))
     assert response.status_code == 200
@@ -104,10 +107,10 @@ def test_a_second_comparison_of_the_same_tools_is_refused(staff_client):
 
 
 def test_tool_list_shows_entry_panel_and_scorecards(staff_client):
-    tool = ToolFactory(name="Listed")
+    tool = ToolFactory.create(name="Listed")
     PricingTier.objects.create(tool=tool, name="Pro", price=12, unit="mo")
-    ScorecardFactory(tool=tool, reviewer=ReviewerFactory(), verdict="ship")
-    ScorecardFactory(tool=tool, reviewer=ReviewerFactory(), verdict="skip")
+    ScorecardFactory.create(tool=tool, reviewer=ReviewerFactory.create(), verdict="ship")
+    ScorecardFactory.create(tool=tool, reviewer=ReviewerFactory.create(), verdict="skip")
     content = staff_client.get(reverse("admin:comparisons_tool_changelist")).content.decode()
     assert "$12/mo" in content and "50%" in content
 

@@ -27,26 +27,28 @@ def test_tests_run_on_postgres():
 
 @pytest.fixture
 def duel():
-    category = CategoryFactory(name="Vision-language models", slug="vlm")
-    big = ToolFactory(
+    category = CategoryFactory.create(name="Vision-language models", slug="vlm")
+    big = ToolFactory.create(
         name="SmolVLM2-2B",
         slug="smolvlm2-2b",
         category=category,
         tagline="Small VLM that reads video",
     )
-    small = ToolFactory(
+    small = ToolFactory.create(
         name="SmolVLM2", slug="smolvlm2", category=category, tagline="Tiny VLM for phones"
     )
-    PricingTierFactory(tool=big, name="Self-hosted", price=0, unit="")
-    PricingTierFactory(tool=small, name="Hosted", price=9, unit="mo", note="Through a partner")
+    PricingTierFactory.create(tool=big, name="Self-hosted", price=0, unit="")
+    PricingTierFactory.create(
+        tool=small, name="Hosted", price=9, unit="mo", note="Through a partner"
+    )
     reviewers = [
-        ReviewerFactory(name="Ada Builder", slug="ada", lens=Lens.BUILDER),
-        ReviewerFactory(name="Sam Skeptic", slug="sam", lens=Lens.SKEPTIC),
-        ReviewerFactory(name="Fay Futurist", slug="fay", lens=Lens.FUTURIST),
-        ReviewerFactory(name="Bo Buyer", slug="bo", lens=Lens.BUYER),
+        ReviewerFactory.create(name="Ada Builder", slug="ada", lens=Lens.BUILDER),
+        ReviewerFactory.create(name="Sam Skeptic", slug="sam", lens=Lens.SKEPTIC),
+        ReviewerFactory.create(name="Fay Futurist", slug="fay", lens=Lens.FUTURIST),
+        ReviewerFactory.create(name="Bo Buyer", slug="bo", lens=Lens.BUYER),
     ]
     for reviewer in reviewers:
-        ScorecardFactory(
+        ScorecardFactory.create(
             reviewer=reviewer,
             tool=big,
             verdict=Verdict.SHIP,
@@ -55,7 +57,7 @@ def duel():
     for reviewer, verdict in zip(
         reviewers, [Verdict.SHIP, Verdict.SKIP, Verdict.SHIP, Verdict.SKIP], strict=True
     ):
-        ScorecardFactory(
+        ScorecardFactory.create(
             reviewer=reviewer,
             tool=small,
             verdict=verdict,
@@ -158,7 +160,9 @@ def test_each_cell_names_its_tool_for_phones_and_each_column_is_an_anchor(client
 
 def test_a_missing_scorecard_says_so(client, duel):
     comparison, big, _small, _ = duel
-    ScorecardFactory(reviewer=ReviewerFactory(name="New Voice"), tool=big, verdict=Verdict.SKIP)
+    ScorecardFactory.create(
+        reviewer=ReviewerFactory.create(name="New Voice"), tool=big, verdict=Verdict.SKIP
+    )
     soup = page(client, comparison)
     row = next(row for row in soup.select("table.split tbody tr") if "New Voice" in row.get_text())
     assert "No verdict yet" in row.select("td")[1].get_text()
@@ -192,10 +196,10 @@ def test_generated_comparisons_have_no_editors_verdict(client, duel):
 
 def test_related_comparisons_share_a_tool(client, duel):
     comparison, big, small, _ = duel
-    sibling = make_comparison(big, ToolFactory(name="Other VLM", slug="other-vlm"))
-    unrelated = make_comparison(ToolFactory(), ToolFactory())
+    sibling = make_comparison(big, ToolFactory.create(name="Other VLM", slug="other-vlm"))
+    unrelated = make_comparison(ToolFactory.create(), ToolFactory.create())
     draft = make_comparison(
-        small, ToolFactory(name="Hidden", slug="hidden"), status=Comparison.Status.DRAFT
+        small, ToolFactory.create(name="Hidden", slug="hidden"), status=Comparison.Status.DRAFT
     )
     links = [a["href"] for a in page(client, comparison).select(".related a")]
     assert links == [sibling.get_absolute_url()]
@@ -205,7 +209,9 @@ def test_related_comparisons_share_a_tool(client, duel):
 def test_home_lists_published_comparisons_as_cards(client, duel):
     _comparison, *_ = duel
     make_comparison(
-        ToolFactory(name="Draft A"), ToolFactory(name="Draft B"), status=Comparison.Status.DRAFT
+        ToolFactory.create(name="Draft A"),
+        ToolFactory.create(name="Draft B"),
+        status=Comparison.Status.DRAFT,
     )
     soup = BeautifulSoup(client.get("/").content, "html.parser")
     cards = soup.select(".comparison-card")
@@ -224,7 +230,7 @@ def test_home_lists_published_comparisons_as_cards(client, duel):
 def test_a_draft_of_three_tools_is_hidden_from_readers(client):
     """Readers get the generated page of the three (as for a pair), never the draft."""
     draft = make_comparison(
-        ToolFactory(), ToolFactory(), ToolFactory(), status=Comparison.Status.DRAFT,
+        ToolFactory.create(), ToolFactory.create(), ToolFactory.create(), status=Comparison.Status.DRAFT,
         verdict="Secret three-way verdict.",
     )  # fmt: skip
     response = client.get(draft.get_absolute_url())
@@ -236,7 +242,7 @@ def test_a_draft_of_three_tools_is_hidden_from_readers(client):
 
 
 def test_a_three_way_with_an_unpublished_tool_is_the_sites_404(client):
-    tools = [ToolFactory(), ToolFactory(), ToolFactory(is_published=False)]
+    tools = [ToolFactory.create(), ToolFactory.create(), ToolFactory.create(is_published=False)]
     response = client.get(f"/compare/{'-vs-'.join(sorted(tool.slug for tool in tools))}/")
     assert response.status_code == 404
     assert b"We couldn't find that page" in response.content
@@ -245,8 +251,8 @@ def test_a_three_way_with_an_unpublished_tool_is_the_sites_404(client):
 
 def test_a_draft_pair_shows_readers_the_generated_page_not_the_draft(client):
     draft = make_comparison(
-        ToolFactory(name="Alpha", slug="alpha"),
-        ToolFactory(name="Bravo", slug="bravo"),
+        ToolFactory.create(name="Alpha", slug="alpha"),
+        ToolFactory.create(name="Bravo", slug="bravo"),
         status=Comparison.Status.DRAFT,
         intro="Secret draft intro.",
         verdict="Secret draft verdict.",
@@ -265,7 +271,11 @@ def test_scheduled_comparison_is_hidden_until_its_time(client):
 
     later = timezone.now() + datetime.timedelta(days=2)
     scheduled = make_comparison(
-        ToolFactory(), ToolFactory(), ToolFactory(), published_at=later, verdict="Timed verdict."
+        ToolFactory.create(),
+        ToolFactory.create(),
+        ToolFactory.create(),
+        published_at=later,
+        verdict="Timed verdict.",
     )
     early = client.get(scheduled.get_absolute_url())  # the generated page of the three until then
     assert early.status_code == 200 and b"Timed verdict." not in early.content
@@ -276,7 +286,9 @@ def test_scheduled_comparison_is_hidden_until_its_time(client):
 
 
 def test_staff_can_preview_a_draft(staff_client):
-    draft = make_comparison(ToolFactory(), ToolFactory(), status=Comparison.Status.DRAFT)
+    draft = make_comparison(
+        ToolFactory.create(), ToolFactory.create(), status=Comparison.Status.DRAFT
+    )
     response = staff_client.get(draft.get_absolute_url())
     assert response.status_code == 200
     assert b"Draft preview." in response.content
@@ -331,13 +343,13 @@ def test_only_get_and_head(client, duel):
 def _grow(comparison, tools):
     """Add reviewers with scorecards on every tool, plus more tools and comparisons."""
     for _ in range(5):
-        reviewer = ReviewerFactory()
+        reviewer = ReviewerFactory.create()
         for tool in tools:
-            ScorecardFactory(reviewer=reviewer, tool=tool, verdict=Verdict.SKIP)
+            ScorecardFactory.create(reviewer=reviewer, tool=tool, verdict=Verdict.SKIP)
     for tool in tools:
-        PricingTierFactory(tool=tool, name="Enterprise", price=None)
+        PricingTierFactory.create(tool=tool, name="Enterprise", price=None)
     for _ in range(4):
-        make_comparison(tools[0], ToolFactory())
+        make_comparison(tools[0], ToolFactory.create())
 
 
 COMPARISON_PAGE_QUERIES = 6
@@ -359,7 +371,7 @@ def test_comparison_page_query_count_is_pinned_and_does_not_grow(
 def test_comparison_page_query_count_does_not_grow_with_more_tools(
     client, django_assert_num_queries
 ):
-    tools = [ToolFactory() for _ in range(4)]
+    tools = [ToolFactory.create() for _ in range(4)]
     two = make_comparison(*tools[:2])
     four = make_comparison(*tools)
     with django_assert_num_queries(COMPARISON_PAGE_QUERIES):

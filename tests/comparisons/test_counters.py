@@ -49,10 +49,10 @@ def vote(comparison: Comparison, tool_slug: str, client=None):
 
 
 def test_scorecards_created_changed_and_deleted_keep_the_panel_counts():
-    tool = ToolFactory()
+    tool = ToolFactory.create()
     assert panel(tool) == (0, 0, None)
-    ships = [ScorecardFactory(tool=tool, verdict=Verdict.SHIP) for _ in range(2)]
-    skip = ScorecardFactory(tool=tool, verdict=Verdict.SKIP)
+    ships = [ScorecardFactory.create(tool=tool, verdict=Verdict.SHIP) for _ in range(2)]
+    skip = ScorecardFactory.create(tool=tool, verdict=Verdict.SKIP)
     assert panel(tool) == (2, 3, 67)
     skip.verdict = Verdict.SHIP
     skip.save()
@@ -63,26 +63,26 @@ def test_scorecards_created_changed_and_deleted_keep_the_panel_counts():
 
 
 def test_paused_recounts_nothing_until_the_loader_refreshes():
-    tool = ToolFactory()
+    tool = ToolFactory.create()
     with counters.paused():
-        ScorecardFactory(tool=tool, verdict=Verdict.SHIP)
-        ScorecardFactory(tool=tool, verdict=Verdict.SKIP)
+        ScorecardFactory.create(tool=tool, verdict=Verdict.SHIP)
+        ScorecardFactory.create(tool=tool, verdict=Verdict.SKIP)
         assert panel(tool) == (0, 0, None)
     assert counters.drift() == [
         (tool.pk, "ship_count", 0, 1),
         (tool.pk, "scorecard_count", 0, 2),
     ]
-    ScorecardFactory(tool=tool, verdict=Verdict.SHIP)  # counted again once out of it
+    ScorecardFactory.create(tool=tool, verdict=Verdict.SHIP)  # counted again once out of it
     assert panel(tool) == (2, 3, 67)
     assert counters.refresh([tool.pk]) == 0 and counters.drift() == []
 
 
 def test_a_queryset_delete_and_a_reviewer_delete_keep_the_panel_counts():
-    tool, other = ToolFactory(), ToolFactory()
-    reviewers = [ReviewerFactory() for _ in range(4)]
+    tool, other = ToolFactory.create(), ToolFactory.create()
+    reviewers = [ReviewerFactory.create() for _ in range(4)]
     for reviewer in reviewers:
-        ScorecardFactory(tool=tool, reviewer=reviewer, verdict=Verdict.SHIP)
-        ScorecardFactory(tool=other, reviewer=reviewer, verdict=Verdict.SKIP)
+        ScorecardFactory.create(tool=tool, reviewer=reviewer, verdict=Verdict.SHIP)
+        ScorecardFactory.create(tool=other, reviewer=reviewer, verdict=Verdict.SKIP)
     Scorecard.objects.filter(tool=tool, reviewer__in=reviewers[:2]).delete()
     assert panel(tool) == (2, 2, 100)
     Reviewer.objects.filter(pk=reviewers[3].pk).delete()  # its scorecards go with it
@@ -91,10 +91,10 @@ def test_a_queryset_delete_and_a_reviewer_delete_keep_the_panel_counts():
 
 
 def test_deleting_a_tool_deletes_its_scorecards_and_leaves_the_others_counted():
-    tool, other = ToolFactory(), ToolFactory()
-    reviewer = ReviewerFactory()
-    ScorecardFactory(tool=tool, reviewer=reviewer, verdict=Verdict.SHIP)
-    ScorecardFactory(tool=other, reviewer=reviewer, verdict=Verdict.SHIP)
+    tool, other = ToolFactory.create(), ToolFactory.create()
+    reviewer = ReviewerFactory.create()
+    ScorecardFactory.create(tool=tool, reviewer=reviewer, verdict=Verdict.SHIP)
+    ScorecardFactory.create(tool=other, reviewer=reviewer, verdict=Verdict.SHIP)
     tool.delete()
     assert not Scorecard.objects.filter(tool_id=tool.pk).exists()
     assert panel(other) == (1, 1, 100)
@@ -102,8 +102,8 @@ def test_deleting_a_tool_deletes_its_scorecards_and_leaves_the_others_counted():
 
 
 def test_a_scorecard_moved_to_another_tool_recounts_both():
-    first, second = ToolFactory(), ToolFactory()
-    scorecard = ScorecardFactory(tool=first, verdict=Verdict.SHIP)
+    first, second = ToolFactory.create(), ToolFactory.create()
+    scorecard = ScorecardFactory.create(tool=first, verdict=Verdict.SHIP)
     loaded = Scorecard.objects.get(pk=scorecard.pk)
     loaded.tool = second
     loaded.save()
@@ -111,9 +111,9 @@ def test_a_scorecard_moved_to_another_tool_recounts_both():
 
 
 def test_saving_a_tool_loaded_earlier_keeps_the_newer_counts():
-    tool = ToolFactory()
+    tool = ToolFactory.create()
     stale = Tool.objects.get(pk=tool.pk)
-    ScorecardFactory(tool=tool, verdict=Verdict.SHIP)
+    ScorecardFactory.create(tool=tool, verdict=Verdict.SHIP)
     stale.tagline = "Edited after the scorecard arrived"
     stale.save()
     assert panel(tool) == (1, 1, 100)
@@ -125,7 +125,7 @@ def test_saving_a_tool_loaded_earlier_keeps_the_newer_counts():
 
 @pytest.fixture
 def trio():
-    a, b, c = (ToolFactory(slug=slug) for slug in ["alpha", "bravo", "charlie"])
+    a, b, c = (ToolFactory.create(slug=slug) for slug in ["alpha", "bravo", "charlie"])
     return make_comparison(a, b), a, b, c
 
 
@@ -180,9 +180,9 @@ def test_deleting_a_comparison_takes_its_votes_out_of_every_count(trio):
 
 
 def test_refresh_recounts_what_bulk_inserts_left_uncounted():
-    category = CategoryFactory()
-    reviewer = ReviewerFactory()
-    tool = ToolFactory(category=category)
+    category = CategoryFactory.create()
+    reviewer = ReviewerFactory.create()
+    tool = ToolFactory.create(category=category)
     Scorecard.objects.bulk_create(
         [Scorecard(tool=tool, reviewer=reviewer, verdict=Verdict.SHIP, quote="Bulk.")]
     )
@@ -243,17 +243,17 @@ def expected_ranking(tools: list[Tool]) -> list[str]:
 
 
 def test_the_ranking_reads_the_counters_in_the_order_it_always_had():
-    category = CategoryFactory(slug="ranked")
-    reviewers = [ReviewerFactory() for _ in range(3)]
+    category = CategoryFactory.create(slug="ranked")
+    reviewers = [ReviewerFactory.create() for _ in range(3)]
     tools = [
-        ToolFactory(name=name, category=category)
+        ToolFactory.create(name=name, category=category)
         for name in ["delta", "Echo", "alpha", "Bravo", "charlie", "Foxtrot", "golf"]
     ]
     verdicts = ["ssk", "ssk", "sss", "kkk", "ssk", "", "s"]
     for tool, letters in zip(tools, verdicts, strict=True):
         for reviewer, letter in zip(reviewers, letters, strict=False):
             verdict = Verdict.SHIP if letter == "s" else Verdict.SKIP
-            ScorecardFactory(tool=tool, reviewer=reviewer, verdict=verdict)
+            ScorecardFactory.create(tool=tool, reviewer=reviewer, verdict=verdict)
     for pair, choices in [((0, 1), "aab"), ((1, 4), "bb"), ((0, 4), "a")]:
         comparison = make_comparison(tools[pair[0]], tools[pair[1]])
         for choice in choices:
@@ -282,8 +282,8 @@ def indexes_used(text: str) -> set[str]:
 
 @pytest.fixture
 def catalogue():
-    category = CategoryFactory(slug="big")
-    add_tools(50, category=category, reviewers=[ReviewerFactory()])
+    category = CategoryFactory.create(slug="big")
+    add_tools(50, category=category, reviewers=[ReviewerFactory.create()])
     return category
 
 
@@ -317,7 +317,7 @@ def test_trending_reads_daily_counts_not_votes(trio):
 def test_the_tool_index_sorts_names_whatever_their_case():
     category = Category.objects.create(name="Mixed", slug="mixed")
     for name in ["bravo", "Alpha", "charlie"]:
-        ToolFactory(name=name, category=category)
+        ToolFactory.create(name=name, category=category)
     assert [tool.name for tool in Tool.objects.published().by_name()] == [
         "Alpha",
         "bravo",
@@ -329,10 +329,11 @@ def test_the_tool_index_sorts_names_whatever_their_case():
 
 
 def test_a_reviewers_counts_follow_their_scorecards_and_survive_an_edit():
-    reviewer = ReviewerFactory()
+    reviewer = ReviewerFactory.create()
     stale = Reviewer.objects.get(pk=reviewer.pk)
     cards = [
-        ScorecardFactory(reviewer=reviewer, verdict=verdict) for verdict in ["ship", "skip", "skip"]
+        ScorecardFactory.create(reviewer=reviewer, verdict=verdict)
+        for verdict in ["ship", "skip", "skip"]
     ]
     stale.bio = "Edited while the verdicts came in."
     stale.save()
@@ -349,9 +350,9 @@ def test_a_reviewers_counts_follow_their_scorecards_and_survive_an_edit():
 
 
 def test_a_reviewers_page_counts_only_verdicts_on_published_tools(client):
-    reviewer = ReviewerFactory(slug="ada")
+    reviewer = ReviewerFactory.create(slug="ada")
     for published in [True, True, False]:
-        ScorecardFactory(reviewer=reviewer, tool=ToolFactory(is_published=published))
+        ScorecardFactory.create(reviewer=reviewer, tool=ToolFactory.create(is_published=published))
     reviewer.refresh_from_db()
     assert reviewer.scorecard_count == 3 and reviewer.published_scorecard_count() == 2
     page = client.get("/reviewers/ada/")

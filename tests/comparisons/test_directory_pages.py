@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def crowded():
     """60 tools in one category, each compared with the first and reviewed by one reviewer."""
-    category = CategoryFactory(name="Crowded", slug="crowded")
-    reviewer = ReviewerFactory(name="Busy", slug="busy")
+    category = CategoryFactory.create(name="Crowded", slug="crowded")
+    reviewer = ReviewerFactory.create(name="Busy", slug="busy")
     first, *_ = add_tools(1, category=category, prefix="Lead", reviewers=[reviewer])
     add_tools(59, category=category, prefix="Crowd", rival=first, reviewers=[reviewer])
     return category, first
@@ -63,8 +63,8 @@ def test_the_ranking_and_the_comparisons_turn_their_pages_separately(client, cro
 
 
 def test_a_category_with_few_tools_has_no_page_links(client):
-    category = CategoryFactory(slug="small")
-    ToolFactory(category=category)
+    category = CategoryFactory.create(slug="small")
+    ToolFactory.create(category=category)
     assert not soup_of(client.get("/categories/small/")).select("nav.pagination")
 
 
@@ -96,9 +96,9 @@ def test_any_page_number_gives_a_page_or_a_400(client, crowded, junk):
 
 def test_the_home_page_shows_the_biggest_categories_and_links_to_all(client):
     for index in range(40):
-        category = CategoryFactory(name=f"Category {index:02}", slug=f"category-{index:02}")
+        category = CategoryFactory.create(name=f"Category {index:02}", slug=f"category-{index:02}")
         for _ in range(index % 4):
-            ToolFactory(category=category)
+            ToolFactory.create(category=category)
     page = soup_of(client.get("/"))
     chips = [a.contents[0].strip() for a in page.select(".category-chips a")]
     assert len(chips) == 24 and chips == sorted(chips)

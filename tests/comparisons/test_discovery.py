@@ -37,15 +37,17 @@ def reader() -> Client:
 
 @pytest.fixture
 def pair():
-    category = CategoryFactory(name="Speech", slug="speech")
-    whisper = ToolFactory(name="Whisper", slug="whisper", category=category)
-    deepgram = ToolFactory(name="Deepgram", slug="deepgram", category=category)
-    reviewer = ReviewerFactory(name="Ada")
-    ScorecardFactory(reviewer=reviewer, tool=whisper, verdict=Verdict.SHIP, quote="Runs anywhere.")
-    ScorecardFactory(
+    category = CategoryFactory.create(name="Speech", slug="speech")
+    whisper = ToolFactory.create(name="Whisper", slug="whisper", category=category)
+    deepgram = ToolFactory.create(name="Deepgram", slug="deepgram", category=category)
+    reviewer = ReviewerFactory.create(name="Ada")
+    ScorecardFactory.create(
+        reviewer=reviewer, tool=whisper, verdict=Verdict.SHIP, quote="Runs anywhere."
+    )
+    ScorecardFactory.create(
         reviewer=reviewer, tool=deepgram, verdict=Verdict.SKIP, quote="Meters every minute."
     )
-    PricingTierFactory(tool=deepgram, name="Pay as you go", price="0.0043", unit="min")
+    PricingTierFactory.create(tool=deepgram, name="Pay as you go", price="0.0043", unit="min")
     return whisper, deepgram
 
 
@@ -182,15 +184,15 @@ def test_unknown_or_unpublished_tool_is_404(client, catalogue):
 
 
 def test_category_ranks_by_panel_then_community_share(client):
-    category = CategoryFactory(slug="cat", name="Cat")
+    category = CategoryFactory.create(slug="cat", name="Cat")
     a, b, c = (
-        ToolFactory(name=name, slug=name.lower(), category=category)
+        ToolFactory.create(name=name, slug=name.lower(), category=category)
         for name in ["Able", "Baker", "Charlie"]
     )
-    reviewers = [ReviewerFactory() for _ in range(2)]
+    reviewers = [ReviewerFactory.create() for _ in range(2)]
     for tool, verdicts in [(a, "ship skip"), (b, "ship skip"), (c, "ship ship")]:
         for reviewer, verdict in zip(reviewers, verdicts.split(), strict=True):
-            ScorecardFactory(reviewer=reviewer, tool=tool, verdict=verdict)
+            ScorecardFactory.create(reviewer=reviewer, tool=tool, verdict=verdict)
     comparison = make_comparison(a, b)
     for choice in ["baker", "baker", "able"]:
         reader().post(f"/compare/{comparison.slug}/vote/", {"tool": choice})
@@ -216,9 +218,9 @@ def test_category_index_and_unknown_category(client, catalogue):
 
 
 def test_index_pages_paginate(client):
-    category = CategoryFactory()
+    category = CategoryFactory.create()
     for index in range(30):
-        ToolFactory(name=f"Tool {index:02}", slug=f"tool-{index:02}", category=category)
+        ToolFactory.create(name=f"Tool {index:02}", slug=f"tool-{index:02}", category=category)
     first = soup_of(client.get("/tools/"))
     assert len(first.select(".tool-index li")) == 24
     assert first.select_one('a[rel="next"]')["href"] == "/tools/?page=2"
@@ -318,12 +320,12 @@ def grow_catalogue():
 
     category = Category.objects.get(slug="vision-language-models")
     tools = list(Tool.objects.filter(category=category))
-    extra = [ToolFactory(category=category) for _ in range(8)]
+    extra = [ToolFactory.create(category=category) for _ in range(8)]
     for tool in extra:
-        PricingTierFactory(tool=tool)
-    for reviewer in [ReviewerFactory() for _ in range(3)]:
+        PricingTierFactory.create(tool=tool)
+    for reviewer in [ReviewerFactory.create() for _ in range(3)]:
         for tool in tools + extra:
-            ScorecardFactory(reviewer=reviewer, tool=tool, verdict=Verdict.SKIP)
+            ScorecardFactory.create(reviewer=reviewer, tool=tool, verdict=Verdict.SKIP)
     for tool in extra:
         make_comparison(Tool.objects.get(slug="smolvlm2"), tool)
         reader().post(

@@ -14,7 +14,8 @@ VIEWS = ["/compare/{}/", "/compare/{}.json", "/compare/{}/share.png"]
 @pytest.fixture
 def comparison():
     return make_comparison(
-        ToolFactory(name="Alpha", slug="alpha"), ToolFactory(name="Bravo", slug="bravo")
+        ToolFactory.create(name="Alpha", slug="alpha"),
+        ToolFactory.create(name="Bravo", slug="bravo"),
     )
 
 

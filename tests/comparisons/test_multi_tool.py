@@ -36,17 +36,21 @@ QUARTET = "alpha-vs-bravo-vs-charlie-vs-delta"
 @pytest.fixture
 def tools():
     """Four published tools in two categories, reviewed and priced, and one unpublished."""
-    speech = CategoryFactory(name="Speech", slug="speech")
-    chat = CategoryFactory(name="Chat", slug="chat")
-    alpha = ToolFactory(name="Alpha", slug="alpha", category=speech)
-    bravo = ToolFactory(name="Bravo", slug="bravo", category=speech)
-    charlie = ToolFactory(name="Charlie", slug="charlie", category=chat)
-    delta = ToolFactory(name="Delta", slug="delta", category=chat)
-    ToolFactory(name="Hidden", slug="hidden", category=chat, is_published=False)
-    reviewer = ReviewerFactory(name="Ada")
-    ScorecardFactory(reviewer=reviewer, tool=alpha, verdict=Verdict.SHIP, quote="Runs anywhere.")
-    ScorecardFactory(reviewer=reviewer, tool=charlie, verdict=Verdict.SKIP, quote="Costs a lot.")
-    PricingTierFactory(tool=charlie, name="Team", price="30", unit="month")
+    speech = CategoryFactory.create(name="Speech", slug="speech")
+    chat = CategoryFactory.create(name="Chat", slug="chat")
+    alpha = ToolFactory.create(name="Alpha", slug="alpha", category=speech)
+    bravo = ToolFactory.create(name="Bravo", slug="bravo", category=speech)
+    charlie = ToolFactory.create(name="Charlie", slug="charlie", category=chat)
+    delta = ToolFactory.create(name="Delta", slug="delta", category=chat)
+    ToolFactory.create(name="Hidden", slug="hidden", category=chat, is_published=False)
+    reviewer = ReviewerFactory.create(name="Ada")
+    ScorecardFactory.create(
+        reviewer=reviewer, tool=alpha, verdict=Verdict.SHIP, quote="Runs anywhere."
+    )
+    ScorecardFactory.create(
+        reviewer=reviewer, tool=charlie, verdict=Verdict.SKIP, quote="Costs a lot."
+    )
+    PricingTierFactory.create(tool=charlie, name="Team", price="30", unit="month")
     return alpha, bravo, charlie, delta
 
 

@@ -42,11 +42,11 @@ def test_format_amount(amount, text):
 
 @pytest.mark.django_db
 def test_panel_ship_percent_counts_ship_verdicts_over_all_scorecards():
-    tool = ToolFactory()
+    tool = ToolFactory.create()
     for verdict in [Verdict.SHIP] * 3 + [Verdict.SKIP] * 5:
-        ScorecardFactory(tool=tool, verdict=verdict)
-    other = ToolFactory()
-    ScorecardFactory(tool=other, verdict=Verdict.SHIP)
+        ScorecardFactory.create(tool=tool, verdict=verdict)
+    other = ToolFactory.create()
+    ScorecardFactory.create(tool=other, verdict=Verdict.SHIP)
 
     stored = Tool.objects.get(pk=tool.pk)
 
@@ -56,7 +56,7 @@ def test_panel_ship_percent_counts_ship_verdicts_over_all_scorecards():
 
 @pytest.mark.django_db
 def test_panel_ship_percent_is_empty_without_scorecards():
-    tool = Tool.objects.get(pk=ToolFactory().pk)
+    tool = Tool.objects.get(pk=ToolFactory.create().pk)
     assert tool.panel_ship_percent is None
 
 
@@ -73,9 +73,9 @@ def test_panel_ship_percent_is_empty_without_scorecards():
     ],
 )
 def test_entry_is_the_cheapest_tier(tiers, entry):
-    tool = ToolFactory()
+    tool = ToolFactory.create()
     for name, price, unit in tiers:
-        PricingTierFactory(
+        PricingTierFactory.create(
             tool=tool, name=name, price=None if price is None else Decimal(price), unit=unit
         )
     assert Tool.objects.prefetch_related("pricing_tiers").get(pk=tool.pk).entry_price == entry

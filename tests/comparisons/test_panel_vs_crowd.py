@@ -32,15 +32,17 @@ _readers = itertools.count()
 
 @pytest.fixture
 def panel():
-    return [ReviewerFactory(name=f"Reviewer {n}", slug=f"panel-{n}") for n in range(4)]
+    return [ReviewerFactory.create(name=f"Reviewer {n}", slug=f"panel-{n}") for n in range(4)]
 
 
 def reviewed(panel, name: str, ships: int, of: int = 4):
     """A tool that ``ships`` of the first ``of`` reviewers ship."""
-    tool = ToolFactory(name=name, slug=name.lower())
+    tool = ToolFactory.create(name=name, slug=name.lower())
     for index, reviewer in enumerate(panel[:of]):
         verdict = Verdict.SHIP if index < ships else Verdict.SKIP
-        ScorecardFactory(reviewer=reviewer, tool=tool, verdict=verdict, quote=f"{name} {index}.")
+        ScorecardFactory.create(
+            reviewer=reviewer, tool=tool, verdict=verdict, quote=f"{name} {index}."
+        )
     return tool
 
 
@@ -97,13 +99,13 @@ def test_a_tie_on_the_panel_is_no_pick(panel):
 
 
 def test_a_tool_the_panel_has_not_reviewed_means_no_panel_pick(panel):
-    alpha, fresh = reviewed(panel, "Alpha", 3), ToolFactory(name="Fresh", slug="fresh")
+    alpha, fresh = reviewed(panel, "Alpha", 3), ToolFactory.create(name="Fresh", slug="fresh")
     comparison = make_comparison(alpha, fresh)
     votes(comparison, fresh, 6)
     comparison.refresh_from_db()
     assert comparison.panel_pick_id is None and listed() == []
     # Its first scorecard, a skip: now the panel has weighed both, and it is listed.
-    ScorecardFactory(reviewer=panel[0], tool=fresh, verdict=Verdict.SKIP)
+    ScorecardFactory.create(reviewer=panel[0], tool=fresh, verdict=Verdict.SKIP)
     assert listed() == [comparison]
 
 
@@ -192,7 +194,7 @@ def test_a_recount_finds_nothing_to_change(split, panel):
 
 
 @pytest.fixture
-def purges(monkeypatch):
+def purges(monkeypatch) -> list[set[str]]:
     """The keys each change hands to the purger."""
     handed: list[set[str]] = []
     monkeypatch.setattr(purge, "after_commit", lambda keys, **kwargs: handed.append(set(keys)))
@@ -293,10 +295,10 @@ def many_disagreements():
     """``n`` published curated comparisons where readers pick the rival the panel skips."""
 
     def grow(count: int) -> None:
-        reviewer = ReviewerFactory()
-        category = CategoryFactory()
-        rival = ToolFactory(category=category)
-        ScorecardFactory(reviewer=reviewer, tool=rival, verdict=Verdict.SKIP)
+        reviewer = ReviewerFactory.create()
+        category = CategoryFactory.create()
+        rival = ToolFactory.create(category=category)
+        ScorecardFactory.create(reviewer=reviewer, tool=rival, verdict=Verdict.SKIP)
         # Every third grown tool is skipped too (a tie: not listed); the others shipped.
         add_tools(
             count,
@@ -364,7 +366,7 @@ def test_a_votes_own_recount_agrees_with_the_general_one(panel):
 
 def check_both_ways_agree(panel, ships, names) -> None:
     tools = [
-        reviewed(panel, name, count) if count is not None else ToolFactory()
+        reviewed(panel, name, count) if count is not None else ToolFactory.create()
         for name, count in zip(names, ships, strict=True)
     ]
     comparison = make_comparison(*tools)

@@ -11,6 +11,7 @@ from django.test import Client
 from comparisons.models import Tool
 from tests.catalogue import add_tools
 from tests.factories import CategoryFactory, ReviewerFactory, ToolFactory
+from tests.html import attr
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def soup(response) -> BeautifulSoup:
 
 
 def options(response) -> list[str]:
-    return [li["data-value"] for li in soup(response).select('li[role="option"]')]
+    return [attr(li, "data-value") for li in soup(response).select('li[role="option"]')]
 
 
 # --- The combobox's endpoint -----------------------------------------------------------------
@@ -62,7 +63,7 @@ def test_two_typed_letters_already_suggest_tools(client, demo_once):
 
 
 def test_at_most_ten_suggestions(client, demo_once):
-    category = CategoryFactory()
+    category = CategoryFactory.create()
     add_tools(40, category=category, prefix="Many")
     assert len(options(client.get(SUGGEST, {"q": "ma"}))) == 10
 
@@ -179,10 +180,10 @@ def test_a_typo_finds_the_closest_tool(client, demo_once):
 
 
 def test_two_tools_with_one_name_are_both_offered(client, demo_once):
-    category = CategoryFactory()
-    ToolFactory(name="Twin", slug="twin-a", category=category)
-    ToolFactory(name="Twin", slug="twin-b", category=category)
-    ToolFactory(name="Other", slug="other", category=category)
+    category = CategoryFactory.create()
+    ToolFactory.create(name="Twin", slug="twin-a", category=category)
+    ToolFactory.create(name="Twin", slug="twin-b", category=category)
+    ToolFactory.create(name="Other", slug="other", category=category)
     page = soup(pick(client, a="twin", b="other"))
     assert [radio["value"] for radio in page.select('input[name="a"]')] == ["twin-a", "twin-b"]
 
@@ -381,8 +382,8 @@ def page_sizes(client) -> dict[str, int]:
 def test_page_sizes_do_not_grow_with_the_catalogue(client, demo_once):
     """20 tools, then 2,000 beside the demo's: every tool in one category, reviewed by one reviewer and compared
     with the first tool, so each list on these pages would grow if any listed them all."""
-    category = CategoryFactory(name="Sized things", slug="sized")
-    reviewer = ReviewerFactory(name="Sizer", slug="sizer")
+    category = CategoryFactory.create(name="Sized things", slug="sized")
+    reviewer = ReviewerFactory.create(name="Sizer", slug="sizer")
     first, *_ = add_tools(1, category=category, prefix="Sized", reviewers=[reviewer])
     add_tools(19, category=category, prefix="Sized one", rival=first, reviewers=[reviewer])
     small = page_sizes(client)

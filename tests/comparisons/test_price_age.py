@@ -21,7 +21,10 @@ DECEMBER = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.UTC)
 def pricing_text(page) -> str:
     soup = BeautifulSoup(page.content, "html.parser")
     heading = soup.find(id="pricing-heading")
-    return " ".join(heading.find_parent("section").get_text(" ").split())
+    assert heading is not None, "no pricing heading"
+    section = heading.find_parent("section")
+    assert section is not None, "the pricing heading is in no section"
+    return " ".join(section.get_text(" ").split())
 
 
 @pytest.mark.parametrize(
@@ -76,8 +79,8 @@ def test_nothing_checked_says_nothing():
 
 
 def test_the_tool_page_says_the_date_its_age_and_the_notice(client):
-    tool = ToolFactory(prices_checked=CHECKED)
-    PricingTierFactory(tool=tool)
+    tool = ToolFactory.create(prices_checked=CHECKED)
+    PricingTierFactory.create(tool=tool)
     with time_machine.travel(DECEMBER, tick=False):
         text = pricing_text(client.get(tool.get_absolute_url()))
     assert "Prices checked 18 November 2025 (12 months ago)." in text
@@ -85,8 +88,8 @@ def test_the_tool_page_says_the_date_its_age_and_the_notice(client):
 
 
 def test_the_comparison_page_says_the_oldest_check_and_the_notice(client):
-    old = ToolFactory(name="Alpha", prices_checked=CHECKED)
-    recent = ToolFactory(name="Bravo", prices_checked=datetime.date(2026, 11, 20))
+    old = ToolFactory.create(name="Alpha", prices_checked=CHECKED)
+    recent = ToolFactory.create(name="Bravo", prices_checked=datetime.date(2026, 11, 20))
     with time_machine.travel(DECEMBER, tick=False):
         comparison = make_comparison(recent, old)
         text = pricing_text(client.get(comparison.get_absolute_url()))
@@ -95,7 +98,7 @@ def test_the_comparison_page_says_the_oldest_check_and_the_notice(client):
 
 
 def test_a_recent_check_has_no_notice(client):
-    tool = ToolFactory(prices_checked=datetime.date(2026, 11, 20))
+    tool = ToolFactory.create(prices_checked=datetime.date(2026, 11, 20))
     with time_machine.travel(DECEMBER, tick=False):
         text = pricing_text(client.get(tool.get_absolute_url()))
     assert "Prices checked 20 November 2026 (less than a month ago)." in text
@@ -103,8 +106,8 @@ def test_a_recent_check_has_no_notice(client):
 
 
 def test_a_generated_pair_says_it_too_from_the_tools_that_were_checked(client):
-    ToolFactory(slug="alpha", prices_checked=CHECKED)
-    ToolFactory(slug="bravo", prices_checked=None)
+    ToolFactory.create(slug="alpha", prices_checked=CHECKED)
+    ToolFactory.create(slug="bravo", prices_checked=None)
     with time_machine.travel(DECEMBER, tick=False):
         text = pricing_text(client.get("/compare/alpha-vs-bravo/"))
     assert "Prices checked 18 November 2025 (12 months ago)." in text
@@ -112,7 +115,7 @@ def test_a_generated_pair_says_it_too_from_the_tools_that_were_checked(client):
 
 
 def test_a_cached_page_ends_when_its_wording_changes(client):
-    tool = ToolFactory(prices_checked=CHECKED)
+    tool = ToolFactory.create(prices_checked=CHECKED)
     # 16 February 18:00 UTC: the notice is due at midnight, six hours on.
     with time_machine.travel(
         datetime.datetime(2026, 2, 16, 18, 0, tzinfo=datetime.UTC), tick=False
@@ -126,7 +129,7 @@ def test_a_cached_page_ends_when_its_wording_changes(client):
 
 
 def test_far_from_a_change_the_page_keeps_its_day(client):
-    tool = ToolFactory(prices_checked=CHECKED)
+    tool = ToolFactory.create(prices_checked=CHECKED)
     with time_machine.travel(DECEMBER, tick=False):
         page = client.get(tool.get_absolute_url())
     assert page.headers["Cache-Control"] == "public, max-age=0, s-maxage=86400"

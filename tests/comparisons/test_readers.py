@@ -35,7 +35,7 @@ def vote(slug: str, tool: str) -> None:
 def panel():
     """Four reviewers, one per lens, as on the demo panel."""
     return {
-        lens: ReviewerFactory(name=f"{lens.label.split(':')[0]} reviewer", lens=lens)
+        lens: ReviewerFactory.create(name=f"{lens.label.split(':')[0]} reviewer", lens=lens)
         for lens in Lens
     }
 
@@ -43,14 +43,14 @@ def panel():
 def review(panel, tool, skipped_by=()):
     for lens, reviewer in panel.items():
         verdict = Verdict.SKIP if lens in skipped_by else Verdict.SHIP
-        ScorecardFactory(reviewer=reviewer, tool=tool, verdict=verdict)
+        ScorecardFactory.create(reviewer=reviewer, tool=tool, verdict=verdict)
 
 
 @pytest.fixture
 def duel(panel):
-    category = CategoryFactory(name="Vision", slug="vision")
-    big = ToolFactory(name="SmolVLM2-2B", slug="smolvlm2-2b", category=category)
-    small = ToolFactory(name="SmolVLM2", slug="smolvlm2", category=category)
+    category = CategoryFactory.create(name="Vision", slug="vision")
+    big = ToolFactory.create(name="SmolVLM2-2B", slug="smolvlm2-2b", category=category)
+    small = ToolFactory.create(name="SmolVLM2", slug="smolvlm2", category=category)
     review(panel, big)
     review(panel, small, skipped_by=[Lens.SKEPTIC])
     return big, small
@@ -68,27 +68,27 @@ def test_the_panel_in_a_sentence_names_the_majority_and_who_dissents(panel, duel
     assert panel_summary(with_profiles(big, small)) == (
         "The panel ships both; the skeptic skips SmolVLM2."
     )
-    other = ToolFactory(name="Moondream")
+    other = ToolFactory.create(name="Moondream")
     review(panel, other, skipped_by=[Lens.SKEPTIC, Lens.BUYER, Lens.BUILDER])
-    split = ToolFactory(name="Qwen")
+    split = ToolFactory.create(name="Qwen")
     review(panel, split, skipped_by=[Lens.SKEPTIC, Lens.BUYER])
-    unseen = ToolFactory(name="Unseen")
+    unseen = ToolFactory.create(name="Unseen")
     assert panel_summary(with_profiles(big, other, split, unseen)) == (
         "The panel ships SmolVLM2-2B, skips Moondream and is split on Qwen; "
         "nobody has reviewed Unseen yet; the futurist ships Moondream."
     )
-    assert panel_summary(with_profiles(ToolFactory(), ToolFactory())) == (
+    assert panel_summary(with_profiles(ToolFactory.create(), ToolFactory.create())) == (
         "The panel hasn't reviewed these tools yet."
     )
 
 
 def test_reviewers_sharing_a_lens_are_named(panel):
-    second_skeptic = ReviewerFactory(name="Noor", lens=Lens.SKEPTIC)
-    tool, rival = ToolFactory(name="A"), ToolFactory(name="B")
+    second_skeptic = ReviewerFactory.create(name="Noor", lens=Lens.SKEPTIC)
+    tool, rival = ToolFactory.create(name="A"), ToolFactory.create(name="B")
     review(panel, tool)
     review(panel, rival)
-    ScorecardFactory(reviewer=second_skeptic, tool=tool, verdict=Verdict.SKIP)
-    ScorecardFactory(reviewer=second_skeptic, tool=rival, verdict=Verdict.SHIP)
+    ScorecardFactory.create(reviewer=second_skeptic, tool=tool, verdict=Verdict.SKIP)
+    ScorecardFactory.create(reviewer=second_skeptic, tool=rival, verdict=Verdict.SHIP)
     assert panel_summary(with_profiles(tool, rival)) == "The panel ships both; Noor skips A."
 
 
@@ -158,7 +158,7 @@ def test_the_edition_email_carries_the_fraction(duel):
 
     edition = make_edition(make_comparison(*duel), status=Edition.Status.SENDING, number=1)
     edition = Edition.objects.with_contents().get(pk=edition.pk)
-    message = emails.edition_email(edition, SubscriberFactory(), edition.ordered_comparisons)
+    message = emails.edition_email(edition, SubscriberFactory.create(), edition.ordered_comparisons)
     assert "SmolVLM2: panel ship 75% (3 of 4 ship)" in message.body
     [(html, _)] = message.alternatives
     assert "Panel ship 75% (3 of 4 ship)" in BeautifulSoup(html, "html.parser").get_text()
@@ -166,7 +166,7 @@ def test_the_edition_email_carries_the_fraction(duel):
 
 def test_a_tool_without_scorecards_is_not_reviewed_yet(client, duel):
     big, _ = duel
-    fresh = ToolFactory(name="Fresh", slug="fresh", category=big.category)
+    fresh = ToolFactory.create(name="Fresh", slug="fresh", category=big.category)
     page = soup_of(client.get("/compare/fresh-vs-smolvlm2-2b/"))
     card = page.select_one(".tool-card")  # Fresh comes first
     assert card.select_one(".numbers dd").get_text(strip=True) == "Not reviewed yet"
@@ -198,7 +198,11 @@ def catalogue():
 
 
 def tool_names(response) -> list[str]:
-    return [row.strong.get_text() for row in soup_of(response).select(".tool-row")]
+    names = []
+    for row in soup_of(response).select(".tool-row"):
+        assert row.strong is not None, row
+        names.append(row.strong.get_text())
+    return names
 
 
 def test_the_tool_index_sorts_names_whatever_their_case(client, catalogue):
@@ -265,17 +269,17 @@ def test_an_unknown_category_filter_is_a_404(client, catalogue):
 
 def test_all_comparisons_lists_every_curated_one_newest_first_in_pages(client, duel):
     big, _ = duel
-    other = CategoryFactory(name="Speech", slug="speech")
+    other = CategoryFactory.create(name="Speech", slug="speech")
     now = timezone.now()
     made = [
         make_comparison(
             big,
-            ToolFactory(category=other if index % 2 else big.category),
+            ToolFactory.create(category=other if index % 2 else big.category),
             published_at=now - datetime.timedelta(days=index + 1),
         )
         for index in range(14)
     ]
-    make_comparison(big, ToolFactory(), status=Comparison.Status.DRAFT)
+    make_comparison(big, ToolFactory.create(), status=Comparison.Status.DRAFT)
     vote("smolvlm2-vs-smolvlm2-2b", "smolvlm2")  # a generated pair: not listed
 
     first = soup_of(client.get("/comparisons/"))
@@ -309,7 +313,7 @@ def test_the_nav_and_home_link_all_comparisons(client, duel):
 
 def test_a_voted_generated_pair_stays_out_of_curated_places(client, duel):
     big, _ = duel
-    curated = make_comparison(big, ToolFactory(name="Curated rival", category=big.category))
+    curated = make_comparison(big, ToolFactory.create(name="Curated rival", category=big.category))
     vote("smolvlm2-vs-smolvlm2-2b", "smolvlm2")
     generated = Comparison.objects.get(slug="smolvlm2-vs-smolvlm2-2b")
     assert generated.kind == Comparison.Kind.GENERATED and generated.is_live
@@ -341,7 +345,7 @@ def test_readers_also_compared_is_bounded_and_its_queries_pinned(
     client, duel, django_assert_num_queries
 ):
     big, _ = duel
-    rivals = [ToolFactory(category=big.category) for _ in range(8)]
+    rivals = [ToolFactory.create(category=big.category) for _ in range(8)]
     for index, rival in enumerate(rivals[:3]):
         for _ in range(index + 1):
             vote("-vs-".join(sorted([big.slug, rival.slug])), rival.slug)
@@ -364,7 +368,7 @@ def test_a_tool_page_without_reader_pairs_has_no_such_list(client, duel):
 
 def test_price_not_listed_only_without_tiers(client, duel):
     big, _ = duel
-    PricingTierFactory(tool=big, name="Enterprise", price=None)
+    PricingTierFactory.create(tool=big, name="Enterprise", price=None)
     page = soup_of(client.get("/compare/smolvlm2-vs-smolvlm2-2b/"))
     entries = [
         card.find("dt", string="Entry").find_next("dd").get_text()

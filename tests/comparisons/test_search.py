@@ -164,8 +164,8 @@ def test_search_query_count_does_not_grow_with_the_results(
 
     smol = Tool.objects.get(slug="smolvlm2")
     for n in range(30):
-        tool = ToolFactory(name=f"SmolVLM variant {n}", description="A vision model.")
-        ScorecardFactory(tool=tool)
+        tool = ToolFactory.create(name=f"SmolVLM variant {n}", description="A vision model.")
+        ScorecardFactory.create(tool=tool)
         make_comparison(smol, tool)
     with django_assert_num_queries(6):
         response = client.get("/search/", {"q": "smolvlm"})
@@ -181,13 +181,13 @@ def test_search_finds_only_what_readers_may_see(demo_once):
     from tests.factories import ToolFactory, make_comparison
 
     smol = Tool.objects.get(slug="smolvlm2")
-    make_comparison(smol, ToolFactory(name="Draftmodel"), status=Comparison.Status.DRAFT)
+    make_comparison(smol, ToolFactory.create(name="Draftmodel"), status=Comparison.Status.DRAFT)
     make_comparison(
         smol,
-        ToolFactory(name="Latermodel"),
+        ToolFactory.create(name="Latermodel"),
         published_at=timezone.now() + datetime.timedelta(days=1),
     )
-    make_comparison(smol, ToolFactory(name="Votedmodel"), kind=Comparison.Kind.GENERATED)
+    make_comparison(smol, ToolFactory.create(name="Votedmodel"), kind=Comparison.Kind.GENERATED)
     titles = {comparison.title for comparison in search_everything("smolvlm2").comparisons}
     assert "SmolVLM2-2B vs SmolVLM2" in titles
     for hidden in ["Draftmodel", "Latermodel", "Votedmodel"]:
@@ -242,7 +242,7 @@ def test_close_names_are_few_published_and_need_three_characters(demo_once):
     from tests.factories import ToolFactory
 
     for n in range(6):
-        ToolFactory(name=f"Smolvlx {n}", slug=f"smolvlx-{n}")
+        ToolFactory.create(name=f"Smolvlx {n}", slug=f"smolvlx-{n}")
     assert len(close_names("smlvlx")) == CLOSE_NAMES
     Tool.objects.filter(slug="github-copilot").update(is_published=False)
     assert close_names("copliot") == []

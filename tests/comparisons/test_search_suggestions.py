@@ -23,14 +23,14 @@ def test_two_letters_already_suggest_tools_by_prefix(demo_once):
 
 
 def test_a_prefix_comes_before_a_similar_name(demo_once):
-    ToolFactory(name="Olamax", slug="olamax")
+    ToolFactory.create(name="Olamax", slug="olamax")
     assert names("olama")[:2] == ["Olamax", "Ollama"]
 
 
 def test_exact_name_or_slug_comes_first(demo_once):
     assert names("smolvlm2")[:2] == ["SmolVLM2", "SmolVLM2-2B"]
     assert names("SmolVLM2-2B")[0] == "SmolVLM2-2B"
-    ToolFactory(name="Zzz Assistant", slug="cl")
+    ToolFactory.create(name="Zzz Assistant", slug="cl")
     assert names("cl")[0] == "Zzz Assistant"  # the slug, before Claude's prefix
     assert names("Claude")[0] == "Claude"
 
@@ -47,8 +47,8 @@ def test_typos_suggest_the_tool(demo_once, typo, tool):
 
 def test_at_most_limit_tools_and_only_published_ones(demo_once):
     for n in range(15):
-        ToolFactory(name=f"Zeta {n:02}", slug=f"zeta-{n:02}")
-    ToolFactory(name="Zeta Hidden", slug="zeta-hidden", is_published=False)
+        ToolFactory.create(name=f"Zeta {n:02}", slug=f"zeta-{n:02}")
+    ToolFactory.create(name="Zeta Hidden", slug="zeta-hidden", is_published=False)
     suggested = names("ze")
     assert len(suggested) == 10
     assert all(name.startswith("Zeta ") for name in suggested)

@@ -26,7 +26,7 @@ def redis_cache(url: str) -> dict:
 
 
 def test_the_rate_limit_counts_in_redis_then_fails_open_when_redis_is_gone(settings, caplog):
-    comparison = make_comparison(ToolFactory(slug="alpha"), ToolFactory(slug="bravo"))
+    comparison = make_comparison(ToolFactory.create(slug="alpha"), ToolFactory.create(slug="bravo"))
     url = comparison.get_absolute_url() + "vote/"
     with private_redis() as redis:
         settings.CACHES = redis_cache(redis.url)

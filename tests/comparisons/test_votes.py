@@ -5,7 +5,7 @@ import time
 
 import pytest
 import time_machine
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import F
@@ -27,8 +27,8 @@ def new_reader() -> Client:
 
 @pytest.fixture
 def duel():
-    a = ToolFactory(name="Alpha", slug="alpha")
-    b = ToolFactory(name="Bravo", slug="bravo")
+    a = ToolFactory.create(name="Alpha", slug="alpha")
+    b = ToolFactory.create(name="Bravo", slug="bravo")
     return make_comparison(a, b), a, b
 
 
@@ -49,8 +49,10 @@ def cast(client, comparison, tool_slug, **headers):
         return client.post(vote_url(comparison), {"tool": tool_slug}, headers=headers)
 
 
-def vote_block(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content, "html.parser").select_one("#vote")
+def vote_block(response) -> Tag:
+    block = BeautifulSoup(response.content, "html.parser").select_one("#vote")
+    assert block is not None, "no #vote block"
+    return block
 
 
 def marked_choice(block) -> str:
@@ -258,7 +260,7 @@ def test_a_vote_with_the_site_urls_origin_passes(duel, settings):
 @pytest.mark.parametrize("value", ["", "charlie", "ALPHA", "alpha\x00", "🙂" * 500, "x" * 100_000])
 def test_a_tool_not_in_the_comparison_is_a_400(client, duel, value):
     comparison, *_ = duel
-    ToolFactory(slug="charlie")
+    ToolFactory.create(slug="charlie")
     response = cast(client, comparison, value)
     assert response.status_code == 400
     assert b"Pick one of the tools in this comparison." in response.content
@@ -287,12 +289,12 @@ def test_get_is_405(client, duel):
 
 def test_drafts_block_votes_and_unknown_comparisons_are_404(client, duel):
     draft = make_comparison(
-        ToolFactory(slug="d1"), ToolFactory(slug="d2"), ToolFactory(slug="d3"),
+        ToolFactory.create(slug="d1"), ToolFactory.create(slug="d2"), ToolFactory.create(slug="d3"),
         status=Comparison.Status.DRAFT,
     )  # fmt: skip
     assert cast(client, draft, "d1").status_code == 409  # its generated page takes no votes
     assert client.post("/compare/nothing-vs-here/vote/", {"tool": "nothing"}).status_code == 404
-    hidden = ToolFactory(slug="hidden", is_published=False)
+    hidden = ToolFactory.create(slug="hidden", is_published=False)
     assert client.post("/compare/alpha-vs-hidden/vote/", {"tool": "alpha"}).status_code == 404
     assert client.post("/compare/bravo-vs-alpha/vote/", {"tool": "alpha"}).status_code == 404
     assert hidden.pk and Vote.objects.count() == 0
@@ -302,7 +304,10 @@ def test_a_scheduled_comparison_takes_votes_only_once_it_is_due(client):
     """The vote by address and the general path agree on what is live."""
     due = timezone.now() + datetime.timedelta(hours=2)
     scheduled = make_comparison(
-        ToolFactory(slug="s1"), ToolFactory(slug="s2"), ToolFactory(slug="s3"), published_at=due
+        ToolFactory.create(slug="s1"),
+        ToolFactory.create(slug="s2"),
+        ToolFactory.create(slug="s3"),
+        published_at=due,
     )
     assert cast(client, scheduled, "s1").status_code == 409  # awaiting the editors
     assert Vote.objects.count() == 0
@@ -314,7 +319,7 @@ def test_a_scheduled_comparison_takes_votes_only_once_it_is_due(client):
 def test_an_editors_draft_of_the_pair_takes_no_votes_and_goes_live_at_zero(client):
     """The generated page of a pair an editor is writing up does not vote onto the draft."""
     draft = make_comparison(
-        ToolFactory(slug="p1"), ToolFactory(slug="p2"), status=Comparison.Status.DRAFT
+        ToolFactory.create(slug="p1"), ToolFactory.create(slug="p2"), status=Comparison.Status.DRAFT
     )
     page = BeautifulSoup(client.get("/compare/p1-vs-p2/").content, "html.parser")
     assert not page.select("#vote form")
@@ -338,8 +343,8 @@ def test_an_editors_draft_of_the_pair_takes_no_votes_and_goes_live_at_zero(clien
 
 def test_a_generated_comparison_editors_unpublished_still_keeps_the_pages_votes(client):
     generated = make_comparison(
-        ToolFactory(slug="p1"),
-        ToolFactory(slug="p2"),
+        ToolFactory.create(slug="p1"),
+        ToolFactory.create(slug="p2"),
         status=Comparison.Status.DRAFT,
         kind=Comparison.Kind.GENERATED,
     )
@@ -352,7 +357,7 @@ def test_a_vote_at_an_old_address_goes_to_the_comparison_and_the_redirect_stays(
     """A page loaded before a third tool joined its pair posts to the pair's old address."""
     comparison, *_ = duel
     old_address = comparison.slug
-    charlie = ToolFactory(name="Charlie", slug="charlie")
+    charlie = ToolFactory.create(name="Charlie", slug="charlie")
     ComparisonEntry.objects.create(comparison=comparison, tool=charlie, position=2)
     comparison.refresh_identity()
     reader = new_reader()
@@ -392,7 +397,7 @@ def test_a_forged_or_malformed_cookie_is_a_new_reader(client, duel, cookie):
 
 def test_a_cookie_copied_to_another_comparison_still_counts_once_there(client, duel):
     comparison, a, _ = duel
-    other = make_comparison(a, ToolFactory(slug="zulu"))
+    other = make_comparison(a, ToolFactory.create(slug="zulu"))
     cast(client, comparison, "alpha")
     cast(client, other, "zulu")
     cast(client, other, "zulu")
@@ -490,7 +495,7 @@ def test_votes_in_comparisons_sharing_tools_at_once_count_exactly(settings):
     """Each first vote locks every tool of its comparison (the pools): in id order, whatever the
     comparison's order, so votes in two comparisons sharing tools never deadlock."""
     settings.VOTE_RATE = "1000/m"
-    a, b, c = (ToolFactory(slug=slug) for slug in ("alpha", "bravo", "charlie"))
+    a, b, c = (ToolFactory.create(slug=slug) for slug in ("alpha", "bravo", "charlie"))
     first, second = make_comparison(a, b, c), make_comparison(c, b)
     ballots = [(first, "alpha"), (second, "charlie"), (first, "bravo"), (second, "bravo")]
     statuses = run_at_once(

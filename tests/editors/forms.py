@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
+from tests.html import attr
+
 
 def form_fields(html: bytes | str, form_id: str) -> dict[str, str | list[str]]:
     """The values a browser would post for ``<form id=form_id>`` (without pressing a button)."""
@@ -11,23 +13,23 @@ def form_fields(html: bytes | str, form_id: str) -> dict[str, str | list[str]]:
     assert form is not None, f"no form #{form_id} on the page"
     data: dict[str, str | list[str]] = {}
     for field in form.find_all(["input", "select", "textarea"]):
-        name = field.get("name")
+        name = attr(field, "name", "")
         if not name or field.has_attr("disabled"):
             continue
         if field.name == "input":
-            kind = field.get("type", "text")
+            kind = attr(field, "type", "text")
             if kind in ("submit", "button", "image", "file", "reset"):
                 continue
             if kind in ("checkbox", "radio"):
                 if field.has_attr("checked"):
-                    data[name] = field.get("value", "on")
+                    data[name] = attr(field, "value", "on")
                 continue
-            data[name] = field.get("value", "")
+            data[name] = attr(field, "value", "")
         elif field.name == "textarea":
             data[name] = field.text.removeprefix("\n")
         else:
             chosen = [
-                option.get("value", option.text)
+                attr(option, "value", option.text)
                 for option in field.find_all("option")
                 if option.has_attr("selected")
             ]
@@ -37,7 +39,7 @@ def form_fields(html: bytes | str, form_id: str) -> dict[str, str | list[str]]:
                 data[name] = chosen[0]
             else:
                 first = field.find("option")
-                data[name] = first.get("value", first.text) if first else ""
+                data[name] = attr(first, "value", first.text) if first else ""
     return data
 
 

@@ -86,8 +86,8 @@ def plan_of(queryset, *, bitmaps_only: bool = False) -> str:
 
 def test_no_form_renders_a_select_of_every_tool_comparison_or_subscriber():
     request = superuser_request()
-    tool = ToolFactory()
-    comparison = make_comparison(tool, ToolFactory())
+    tool = ToolFactory.create()
+    comparison = make_comparison(tool, ToolFactory.create())
     objects = {Tool: tool, Comparison: comparison}
     checked = []
     for model, model_admin in admin.site._registry.items():
@@ -158,7 +158,9 @@ def estimating(monkeypatch):
 
 def test_the_subscriber_list_says_about_for_every_estimated_number(editor_client, estimating):
     many_subscribers(300)
-    SubscriberFactory(email="ada@example.com", status=Subscriber.Status.PENDING, confirmed_at=None)
+    SubscriberFactory.create(
+        email="ada@example.com", status=Subscriber.Status.PENDING, confirmed_at=None
+    )
     analyze(Subscriber)
     soup = BeautifulSoup(editor_client.get("/admin/newsletter/subscriber/").content, "html.parser")
     counts = [" ".join(li.text.split()) for li in soup.select(".status-counts li")]
@@ -193,7 +195,7 @@ def test_with_few_rows_the_list_counts_exactly(editor_client):
 def test_an_editions_audience_is_estimated_and_said_so(editor_client, estimating):
     many_subscribers(300)
     analyze(Subscriber, Subscriber.interests.through)
-    edition = make_edition(make_comparison(ToolFactory(), ToolFactory()))
+    edition = make_edition(make_comparison(ToolFactory.create(), ToolFactory.create()))
     confirm = BeautifulSoup(
         editor_client.get(f"/admin/newsletter/edition/{edition.pk}/send/").content, "html.parser"
     )
@@ -231,7 +233,7 @@ def test_the_subscriber_list_is_read_in_order_off_an_index():
 
 
 def test_the_delivery_search_reads_the_subscribers_trigram_index():
-    edition = make_edition(make_comparison(ToolFactory(), ToolFactory()))
+    edition = make_edition(make_comparison(ToolFactory.create(), ToolFactory.create()))
     many_subscribers(2000)
     services.edition_start(edition_id=edition.pk)
     analyze(Subscriber, Delivery)
@@ -246,7 +248,9 @@ def test_the_delivery_search_reads_the_subscribers_trigram_index():
 
 def test_an_editions_deliveries_of_one_status_are_read_off_their_index():
     many_subscribers(2000)
-    earlier, edition = (make_edition(make_comparison(ToolFactory(), ToolFactory())) for _ in "ab")
+    earlier, edition = (
+        make_edition(make_comparison(ToolFactory.create(), ToolFactory.create())) for _ in "ab"
+    )
     for sending in (earlier, edition):
         services.edition_start(edition_id=sending.pk)
     # The earlier edition went out; the last 50 of this one are still waiting.
@@ -264,8 +268,10 @@ def test_an_editions_deliveries_of_one_status_are_read_off_their_index():
 
 
 def test_the_vote_search_reads_the_votes_by_index():
-    first = make_comparison(ToolFactory(name="Zebrafish Vision"), ToolFactory(name="Okapi Chat"))
-    other = make_comparison(ToolFactory(), ToolFactory())
+    first = make_comparison(
+        ToolFactory.create(name="Zebrafish Vision"), ToolFactory.create(name="Okapi Chat")
+    )
+    other = make_comparison(ToolFactory.create(), ToolFactory.create())
     tool = first.entries.first().tool
     Vote.objects.bulk_create(
         Vote(comparison=comparison, tool=comparison.entries.first().tool, reader_hash=f"{n:064}")
@@ -307,10 +313,10 @@ def sent_editions():
     def make(count: int, subscribers: list[Subscriber]) -> list[Edition]:
         editions = []
         for _ in range(count):
-            comparison = make_comparison(ToolFactory(), ToolFactory())
+            comparison = make_comparison(ToolFactory.create(), ToolFactory.create())
             edition = make_edition(comparison)
             for subscriber in subscribers:
-                DeliveryFactory(edition=edition, subscriber=subscriber, status="sent")
+                DeliveryFactory.create(edition=edition, subscriber=subscriber, status="sent")
             Edition.objects.filter(pk=edition.pk).update(
                 status=Edition.Status.SENDING,
                 number=next(numbers),
@@ -352,16 +358,18 @@ def test_list_queries_are_pinned_and_do_not_grow_with_the_rows(
 ):
     def grow(times: int) -> None:
         subscribers = SubscriberFactory.create_batch(
-            3 * times, interests=[CategoryFactory()] if times > 1 else []
+            3 * times, interests=[CategoryFactory.create()] if times > 1 else []
         )
         sent_editions(times, subscribers)
         for _ in range(times):
             # Editions not sent yet are counted live, all of them in one query.
-            make_edition(make_comparison(ToolFactory(), ToolFactory()))
-            comparison = make_comparison(ToolFactory(), ToolFactory())
+            make_edition(make_comparison(ToolFactory.create(), ToolFactory.create()))
+            comparison = make_comparison(ToolFactory.create(), ToolFactory.create())
+            entry = comparison.entries.first()
+            assert entry is not None
             Vote.objects.create(
                 comparison=comparison,
-                tool=comparison.entries.first().tool,
+                tool=entry.tool,
                 reader_hash=f"{timezone.now().timestamp()}-{times}-{_}",
             )
 
@@ -385,8 +393,8 @@ def test_list_queries_are_pinned_and_do_not_grow_with_the_rows(
 def test_change_form_queries_are_pinned(editor_client, sent_editions):
     subscribers = SubscriberFactory.create_batch(5)
     [sent] = sent_editions(1, subscribers)
-    draft = make_edition(make_comparison(ToolFactory(), ToolFactory()))
-    tool = ToolFactory()
+    draft = make_edition(make_comparison(ToolFactory.create(), ToolFactory.create()))
+    tool = ToolFactory.create()
     delivery = Delivery.objects.filter(edition=sent).first()
     pages = {
         f"/admin/newsletter/subscriber/{subscribers[0].pk}/change/": 8,
@@ -421,7 +429,7 @@ def test_a_sent_editions_page_reads_its_kept_counts(editor_client, sent_editions
 
 
 def test_the_date_filter_on_votes_keeps_working(editor_client):
-    comparison = make_comparison(ToolFactory(), ToolFactory())
+    comparison = make_comparison(ToolFactory.create(), ToolFactory.create())
     tool = comparison.entries.first().tool
     old = Vote.objects.create(comparison=comparison, tool=tool, reader_hash="a" * 64)
     Vote.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=30))

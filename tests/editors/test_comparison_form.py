@@ -16,7 +16,7 @@ from comparisons.voting import Reader, vote_cast
 from reviews.models import Scorecard
 from tests.editors.forms import form_fields
 from tests.factories import ReviewerFactory, ScorecardFactory, ToolFactory, make_comparison
-from tests.html import soup_of
+from tests.html import attr, soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_a_new_comparisons_rows_are_numbered_1_to_4(editor_client):
 
 
 def test_two_tools_picked_and_saved_keep_positions_1_and_2(editor_client):
-    alpha, bravo = ToolFactory(name="Alpha"), ToolFactory(name="Bravo")
+    alpha, bravo = ToolFactory.create(name="Alpha"), ToolFactory.create(name="Bravo")
     data = form_fields(editor_client.get(ADD).content, "comparison_form")
     data.update({"entries-0-tool": str(bravo.pk), "entries-1-tool": str(alpha.pk), "_save": "1"})
     response = editor_client.post(ADD, data)
@@ -60,7 +60,7 @@ def test_two_tools_picked_and_saved_keep_positions_1_and_2(editor_client):
 
 
 def test_a_position_left_empty_goes_after_the_others(editor_client):
-    a, b, c = (ToolFactory(name=name) for name in ("Alpha", "Bravo", "Charlie"))
+    a, b, c = (ToolFactory.create(name=name) for name in ("Alpha", "Bravo", "Charlie"))
     data = form_fields(editor_client.get(ADD).content, "comparison_form")
     data.update(
         {
@@ -84,12 +84,12 @@ def test_a_position_left_empty_goes_after_the_others(editor_client):
 
 
 def test_a_comparisons_blank_rows_follow_its_last_tool_and_saving_as_is_works(editor_client):
-    comparison = make_comparison(ToolFactory(name="Alpha"), ToolFactory(name="Bravo"))
+    comparison = make_comparison(ToolFactory.create(name="Alpha"), ToolFactory.create(name="Bravo"))
     ComparisonEntry.objects.filter(comparison=comparison).update(position=7)
     data = form_fields(editor_client.get(change_url(comparison)).content, "comparison_form")
     assert data["entries-TOTAL_FORMS"] == "4"
     assert [data[f"entries-{row}-position"] for row in (2, 3)] == ["8", "9"]
-    third = ToolFactory(name="Charlie")
+    third = ToolFactory.create(name="Charlie")
     data.update({"entries-2-tool": str(third.pk), "_save": "1"})
     response = editor_client.post(change_url(comparison), data)
     assert response.status_code == 302, errors(response)
@@ -103,16 +103,16 @@ def test_a_comparisons_blank_rows_follow_its_last_tool_and_saving_as_is_works(ed
 
 @pytest.fixture
 def reviewed():
-    alpha, bravo = ToolFactory(name="Alpha"), ToolFactory(name="Bravo")
-    ada, bo = ReviewerFactory(name="Ada"), ReviewerFactory(name="Bo")
-    written = ScorecardFactory(reviewer=ada, tool=alpha, verdict="ship")
+    alpha, bravo = ToolFactory.create(name="Alpha"), ToolFactory.create(name="Bravo")
+    ada, bo = ReviewerFactory.create(name="Ada"), ReviewerFactory.create(name="Bo")
+    written = ScorecardFactory.create(reviewer=ada, tool=alpha, verdict="ship")
     return make_comparison(alpha, bravo), alpha, bravo, ada, bo, written
 
 
 def panel_links(editor_client, comparison) -> dict[str, str]:
     panel = soup_of(editor_client.get(change_url(comparison))).select_one(".comparison-panel")
     assert panel is not None
-    return {" ".join(a.get_text(" ").split()): a["href"] for a in panel.select("a")}
+    return {" ".join(a.get_text(" ").split()): attr(a, "href") for a in panel.select("a")}
 
 
 def test_the_form_lists_each_reviewers_scorecard_on_each_tool(editor_client, reviewed):
@@ -195,7 +195,7 @@ def test_the_add_form_has_no_panel_until_it_has_tools(editor_client):
 
 @pytest.fixture
 def voted():
-    alpha, bravo = ToolFactory(name="Alpha"), ToolFactory(name="Bravo")
+    alpha, bravo = ToolFactory.create(name="Alpha"), ToolFactory.create(name="Bravo")
     comparison = make_comparison(alpha, bravo)
     for number in range(3):
         vote_cast(comparison=comparison, tool=alpha, reader=Reader(f"reader-{number}", True))
@@ -257,7 +257,7 @@ def test_an_editor_is_told_what_blocks_the_delete_and_what_to_do(editor_client, 
 
 
 def test_no_votes_no_notice(editor_client):
-    comparison = make_comparison(ToolFactory(), ToolFactory())
+    comparison = make_comparison(ToolFactory.create(), ToolFactory.create())
     assert notice(editor_client, comparison) is None
     response = editor_client.post(delete_url(comparison), {"post": "yes"})
     assert response.status_code == 302
@@ -275,9 +275,9 @@ def test_the_panel_costs_the_same_queries_for_any_panel(editor_client, reviewed)
     comparison, alpha, bravo, *_ = reviewed
     few = _form_queries(editor_client, comparison)
     for _ in range(6):
-        reviewer = ReviewerFactory()
-        ScorecardFactory(reviewer=reviewer, tool=alpha)
-        ScorecardFactory(reviewer=reviewer, tool=bravo)
+        reviewer = ReviewerFactory.create()
+        ScorecardFactory.create(reviewer=reviewer, tool=alpha)
+        ScorecardFactory.create(reviewer=reviewer, tool=bravo)
     assert _form_queries(editor_client, comparison) == few
     assert len(panel_links(editor_client, comparison)) == 16  # 8 reviewers, 2 tools
 
@@ -297,20 +297,22 @@ def test_bad_addresses_of_the_comparison_pages_are_no_error(editor_client):
         assert response["Location"] == "/admin/"
 
 
-def test_deleting_a_selection_with_votes_offers_to_unpublish_it(editor_client, voted):
-    other = make_comparison(ToolFactory(), ToolFactory())
+def test_deleting_a_selection_with_votes_offers_to_unpublish_it(editor_client, voted) -> None:
+    other = make_comparison(ToolFactory.create(), ToolFactory.create())
     page = editor_client.post(
         "/admin/comparisons/comparison/",
         {"action": "delete_selected", "index": "0", "_selected_action": [voted.pk, other.pk]},
     )
     assert page.status_code == 200
     box = soup_of(page).select_one(".vote-keeping")
+    assert box is not None, "no vote-keeping box"
     assert "Readers cast 3 votes on these comparisons" in " ".join(box.get_text(" ").split())
     form = box.find("form")
+    assert form is not None, "no form in the vote-keeping box"
     data: dict[str, list[str]] = {}
     for field in form.find_all("input", attrs={"name": True}):
-        data.setdefault(field["name"], []).append(field.get("value", ""))
-    assert editor_client.post(form["action"], data).status_code == 302
+        data.setdefault(attr(field, "name"), []).append(attr(field, "value", ""))
+    assert editor_client.post(attr(form, "action"), data).status_code == 302
     statuses = set(Comparison.objects.values_list("status", flat=True))
     assert statuses == {Comparison.Status.DRAFT}
     assert Vote.objects.count() == 3

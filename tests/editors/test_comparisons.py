@@ -38,12 +38,14 @@ def status_in_list(editor_client, comparison) -> str:
     soup = BeautifulSoup(editor_client.get(LIST).content, "html.parser")
     for row in soup.select("#result_list tbody tr"):
         if comparison.title in row.text:
-            return row.select_one(".field-publication").text
+            cell = row.select_one(".field-publication")
+            assert cell is not None, "no publication column"
+            return cell.text
     raise AssertionError(f"{comparison} is not in the list")
 
 
 def test_a_future_time_schedules_it_and_it_appears_by_itself(editor_client, client):
-    tools = [ToolFactory(name=name) for name in ("Alpha", "Bravo", "Charlie")]
+    tools = [ToolFactory.create(name=name) for name in ("Alpha", "Bravo", "Charlie")]
     with time_machine.travel(START, tick=False) as clock:
         comparison = add_comparison(
             editor_client,
@@ -69,13 +71,13 @@ def test_a_future_time_schedules_it_and_it_appears_by_itself(editor_client, clie
 
 
 def test_the_list_shows_status_panel_per_tool_and_votes(editor_client):
-    a, b = ToolFactory(name="Alpha"), ToolFactory(name="Bravo")
-    ScorecardFactory(tool=a, verdict="ship")
-    ScorecardFactory(tool=a, verdict="skip")
+    a, b = ToolFactory.create(name="Alpha"), ToolFactory.create(name="Bravo")
+    ScorecardFactory.create(tool=a, verdict="ship")
+    ScorecardFactory.create(tool=a, verdict="skip")
     comparison = make_comparison(a, b)
     comparison.entries.filter(tool=a).update(vote_count=3)
     comparison.entries.filter(tool=b).update(vote_count=1)
-    draft = make_comparison(ToolFactory(name="Delta"), b, status=Comparison.Status.DRAFT)
+    draft = make_comparison(ToolFactory.create(name="Delta"), b, status=Comparison.Status.DRAFT)
     soup = BeautifulSoup(editor_client.get(LIST).content, "html.parser")
     rows = {row.select_one("th").text: row for row in soup.select("#result_list tbody tr")}
     row = rows[comparison.title]
@@ -90,7 +92,10 @@ def test_the_list_shows_status_panel_per_tool_and_votes(editor_client):
 def test_publish_and_unpublish_actions_change_what_readers_see_at_once(
     editor_client, editor, client
 ):
-    a, b = ToolFactory(name="Alpha", slug="alpha"), ToolFactory(name="Bravo", slug="bravo")
+    a, b = (
+        ToolFactory.create(name="Alpha", slug="alpha"),
+        ToolFactory.create(name="Bravo", slug="bravo"),
+    )
     draft = make_comparison(a, b, status=Comparison.Status.DRAFT, verdict="The editors pick Alpha.")
     # Readers see the pair's generated page, and the shared page cache keeps it.
     assert b"The editors pick Alpha." not in client.get(draft.get_absolute_url()).content
@@ -123,7 +128,10 @@ def test_publish_and_unpublish_actions_change_what_readers_see_at_once(
 def test_publishing_keeps_a_scheduled_time(editor_client):
     later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3)
     draft = make_comparison(
-        ToolFactory(), ToolFactory(), status=Comparison.Status.DRAFT, published_at=later
+        ToolFactory.create(),
+        ToolFactory.create(),
+        status=Comparison.Status.DRAFT,
+        published_at=later,
     )
     response = editor_client.post(LIST, action("publish", draft), follow=True)
     assert "is scheduled: it appears on" in response.content.decode()
@@ -133,7 +141,7 @@ def test_publishing_keeps_a_scheduled_time(editor_client):
 
 def test_view_on_site_previews_a_draft_for_editors_only(editor_client, client):
     draft = make_comparison(
-        ToolFactory(), ToolFactory(), ToolFactory(),
+        ToolFactory.create(), ToolFactory.create(), ToolFactory.create(),
         status=Comparison.Status.DRAFT, verdict="Not out yet.",
     )  # fmt: skip
     change = editor_client.get(f"/admin/comparisons/comparison/{draft.pk}/change/")
@@ -157,7 +165,10 @@ def test_view_on_site_previews_a_draft_for_editors_only(editor_client, client):
 
 def test_a_draft_pair_previews_for_editors_and_stays_generated_for_readers(editor_client, client):
     draft = make_comparison(
-        ToolFactory(), ToolFactory(), status=Comparison.Status.DRAFT, verdict="Draft verdict."
+        ToolFactory.create(),
+        ToolFactory.create(),
+        status=Comparison.Status.DRAFT,
+        verdict="Draft verdict.",
     )
     preview = editor_client.get(draft.get_absolute_url())
     assert b"Draft preview." in preview.content and b"Draft verdict." in preview.content
@@ -167,7 +178,7 @@ def test_a_draft_pair_previews_for_editors_and_stays_generated_for_readers(edito
 
 
 def test_tool_order_and_count_are_validated_with_a_clear_message(editor_client):
-    tools = [ToolFactory() for _ in range(5)]
+    tools = [ToolFactory.create() for _ in range(5)]
     data = form_fields(editor_client.get(ADD).content, "comparison_form")
     data.update({"entries-TOTAL_FORMS": "1", "entries-0-tool": str(tools[0].pk), "_save": "Save"})
     response = editor_client.post(ADD, data)
@@ -177,7 +188,11 @@ def test_tool_order_and_count_are_validated_with_a_clear_message(editor_client):
 
 
 def test_edits_and_their_inlines_are_in_the_history_with_who_made_them(editor_client, editor):
-    a, b, c = ToolFactory(name="Alpha"), ToolFactory(name="Bravo"), ToolFactory(name="Charlie")
+    a, b, c = (
+        ToolFactory.create(name="Alpha"),
+        ToolFactory.create(name="Bravo"),
+        ToolFactory.create(name="Charlie"),
+    )
     comparison = add_comparison(editor_client, [a, b], status="draft", intro="First.")
     url = f"/admin/comparisons/comparison/{comparison.pk}/change/"
     data = form_fields(editor_client.get(url).content, "comparison_form")

@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 import time_machine
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString, Tag
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -36,15 +36,17 @@ def _december():
         yield
 
 
-def sections(client) -> dict[str, BeautifulSoup]:
+def sections(client) -> dict[str, Tag]:
     response = client.get("/admin/")
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
-    found = {}
+    found: dict[str, Tag] = {}
     for module in soup.select(".dashboard-section"):
         caption = module.find("caption")
-        title = caption.contents[0].strip()
-        found[title] = module
+        assert caption is not None, module
+        title = caption.contents[0]
+        assert isinstance(title, NavigableString), caption
+        found[title.strip()] = module
     return found
 
 
@@ -63,12 +65,12 @@ def see_all(module) -> str:
 @pytest.fixture
 def work():
     """One of each kind of work, and things that need none."""
-    reviewed = ToolFactory(name="Reviewed", prices_checked=datetime.date(2026, 11, 20))
-    ScorecardFactory(tool=reviewed)
-    stale = ToolFactory(name="Stale", prices_checked=datetime.date(2025, 11, 18))
-    ScorecardFactory(tool=stale)
-    unreviewed = ToolFactory(name="Unreviewed", prices_checked=datetime.date(2026, 11, 1))
-    draft_tool = ToolFactory(name="Draft tool", is_published=False)
+    reviewed = ToolFactory.create(name="Reviewed", prices_checked=datetime.date(2026, 11, 20))
+    ScorecardFactory.create(tool=reviewed)
+    stale = ToolFactory.create(name="Stale", prices_checked=datetime.date(2025, 11, 18))
+    ScorecardFactory.create(tool=stale)
+    unreviewed = ToolFactory.create(name="Unreviewed", prices_checked=datetime.date(2026, 11, 1))
+    draft_tool = ToolFactory.create(name="Draft tool", is_published=False)
     draft = make_comparison(reviewed, stale, status=Comparison.Status.DRAFT)
     scheduled = make_comparison(
         reviewed,
@@ -77,13 +79,15 @@ def work():
     )
     live = make_comparison(stale, unreviewed)
     edition = make_edition(live, number=7, status=Edition.Status.SENT)
-    failed = DeliveryFactory(
+    failed = DeliveryFactory.create(
         edition=edition,
-        subscriber=SubscriberFactory(email="bounced@example.com"),
+        subscriber=SubscriberFactory.create(email="bounced@example.com"),
         status=Delivery.Status.FAILED,
         error="550 mailbox unavailable",
     )
-    DeliveryFactory(edition=edition, subscriber=SubscriberFactory(), status=Delivery.Status.SENT)
+    DeliveryFactory.create(
+        edition=edition, subscriber=SubscriberFactory.create(), status=Delivery.Status.SENT
+    )
     return locals()
 
 
@@ -150,7 +154,9 @@ def test_only_the_latest_editions_failures_count(editor_client, work):
     older = make_edition(number=1, status=Edition.Status.SENT, week=datetime.date(2026, 1, 5))
     for number in (8, 9, 10, 11):
         make_edition(number=number, status=Edition.Status.SENT)
-    DeliveryFactory(edition=older, subscriber=SubscriberFactory(), status=Delivery.Status.FAILED)
+    DeliveryFactory.create(
+        edition=older, subscriber=SubscriberFactory.create(), status=Delivery.Status.FAILED
+    )
     failed = sections(editor_client)["Failed deliveries (the last 4 editions)"]
     assert count_of(failed) == "0"  # edition 7's failure is now five editions back
 
@@ -192,7 +198,7 @@ def test_a_superuser_sees_every_section(work):
 
 def _many(count: int) -> None:
     """``count`` more rows for every section."""
-    category = CategoryFactory()
+    category = CategoryFactory.create()
     start = Tool.objects.count()
     Tool.objects.bulk_create(
         Tool(

@@ -26,8 +26,8 @@ def page_of(edition: Edition, suffix: str = "change/") -> str:
 
 @pytest.fixture
 def edition():
-    first = make_comparison(ToolFactory(name="Alpha"), ToolFactory(name="Bravo"))
-    second = make_comparison(ToolFactory(name="Charlie"), ToolFactory(name="Delta"))
+    first = make_comparison(ToolFactory.create(name="Alpha"), ToolFactory.create(name="Bravo"))
+    second = make_comparison(ToolFactory.create(name="Charlie"), ToolFactory.create(name="Delta"))
     return make_edition(first, second, intro="This week: **two** duels.")
 
 
@@ -50,7 +50,7 @@ def test_editors_edit_the_intro_and_reorder_the_comparisons(editor_client, editi
 def test_the_change_page_says_when_it_goes_out_and_to_how_many(
     editor_client, editor, edition, readers
 ):
-    SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
+    SubscriberFactory.create(status=Subscriber.Status.PENDING, confirmed_at=None)
     Edition.objects.filter(pk=edition.pk).update(week=datetime.date(2030, 3, 11))
     with time_machine.travel(datetime.datetime(2030, 3, 6, 12, 0, tzinfo=datetime.UTC)):
         editor_client.force_login(editor)  # a session from today has long expired by then
@@ -147,7 +147,7 @@ def test_the_test_goes_over_smtp_to_one_address(settings, editor_client, edition
 def test_send_now_asks_first_then_sends_to_every_confirmed_subscriber(
     eager, editor_client, editor, edition, readers, mailoutbox
 ):
-    SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
+    SubscriberFactory.create(status=Subscriber.Status.PENDING, confirmed_at=None)
     confirm = editor_client.get(page_of(edition, "send/"))
     soup = BeautifulSoup(confirm.content, "html.parser")
     assert soup.find("input", type="submit")["value"] == "Yes, send it to 3 subscribers"
@@ -176,7 +176,9 @@ def test_send_now_from_the_list_goes_through_the_same_question(editor_client, ed
 def test_an_edition_with_a_comparison_not_on_the_site_is_not_sent(
     eager, editor_client, edition, readers, mailoutbox
 ):
-    draft = make_comparison(ToolFactory(), ToolFactory(), status=Comparison.Status.DRAFT)
+    draft = make_comparison(
+        ToolFactory.create(), ToolFactory.create(), status=Comparison.Status.DRAFT
+    )
     edition.items.create(comparison=draft, position=5)
     confirm = editor_client.get(page_of(edition, "send/")).content.decode()
     assert f"“{draft}” is not on the site yet (draft)" in confirm
@@ -234,9 +236,9 @@ def sending_edition(edition: Edition) -> Edition:
     )
     statuses = ["sent"] * 3 + ["failed"] + ["pending"] * 2
     for status in statuses:
-        DeliveryFactory(
+        DeliveryFactory.create(
             edition=edition,
-            subscriber=SubscriberFactory(),
+            subscriber=SubscriberFactory.create(),
             status=status,
             attempts=1,
             error="SMTPRecipientsRefused: 550 No such mailbox" if status == "failed" else "",
@@ -301,7 +303,7 @@ def test_the_delivery_list_retries_failed_ones_too(eager, editor_client, edition
 
 def test_opening_the_next_edition_prepares_it_prefilled(editor_client):
     with time_machine.travel(datetime.datetime(2026, 3, 4, 12, 0, tzinfo=datetime.UTC)):
-        make_comparison(ToolFactory(name="Echo"), ToolFactory(name="Foxtrot"))
+        make_comparison(ToolFactory.create(name="Echo"), ToolFactory.create(name="Foxtrot"))
         listing = editor_client.get(LIST).content.decode()
         assert "The next edition goes out by itself on <strong>Monday 9 March, 08:00 UTC" in listing
         response = editor_client.post(f"{LIST}next/")
@@ -419,7 +421,7 @@ def test_after_send_now_the_list_and_the_next_edition_move_on_to_the_week_after(
     settings.NEWSLETTER_SCHEDULE = "0 8 * * 1"
     with time_machine.travel(datetime.datetime(2030, 3, 8, 12, 0, tzinfo=datetime.UTC)):
         editor_client.force_login(editor)
-        make_comparison(ToolFactory(name="Echo"), ToolFactory(name="Foxtrot"))
+        make_comparison(ToolFactory.create(name="Echo"), ToolFactory.create(name="Foxtrot"))
         editor_client.post(f"{LIST}next/")
         early = Edition.objects.get()
         assert early.week == datetime.date(2030, 3, 11)

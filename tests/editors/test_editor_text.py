@@ -35,7 +35,7 @@ def test_the_check_finds_the_payload_where_it_is_markup():
 
 @pytest.fixture
 def edition():
-    comparison = make_comparison(ToolFactory(name="Alpha"), ToolFactory(name="Bravo"))
+    comparison = make_comparison(ToolFactory.create(name="Alpha"), ToolFactory.create(name="Bravo"))
     return make_edition(comparison, intro="This week: one duel.")
 
 
@@ -65,9 +65,9 @@ def test_an_editors_intro_in_the_preview_is_inert_text_for_a_superuser(
 @pytest.fixture
 def marked_up(edition):
     """Editor text with the payload in every field an admin page can show."""
-    category = CategoryFactory(name=REFRESH, description=HIJACK)
+    category = CategoryFactory.create(name=REFRESH, description=HIJACK)
     tools = [
-        ToolFactory(
+        ToolFactory.create(
             name=f"{BUTTON}{index}",
             category=category,
             vendor=BUTTON,
@@ -77,13 +77,15 @@ def marked_up(edition):
         )
         for index in range(2)
     ]
-    PricingTierFactory(tool=tools[0], name=REFRESH, note=BUTTON)
-    reviewer = ReviewerFactory(name=BUTTON, question=BUTTON, bio=HIJACK)
-    ScorecardFactory(tool=tools[0], reviewer=reviewer, quote=HIJACK)
+    PricingTierFactory.create(tool=tools[0], name=REFRESH, note=BUTTON)
+    reviewer = ReviewerFactory.create(name=BUTTON, question=BUTTON, bio=HIJACK)
+    ScorecardFactory.create(tool=tools[0], reviewer=reviewer, quote=HIJACK)
     comparison = make_comparison(*tools, intro=HIJACK, pricing_read=HIJACK, verdict=HIJACK)
     Edition.objects.filter(pk=edition.pk).update(subject=BUTTON, intro=HIJACK)
     edition.items.create(comparison=comparison, position=1)
-    DeliveryFactory(edition=edition, subscriber=SubscriberFactory(), status="failed", error=HIJACK)
+    DeliveryFactory.create(
+        edition=edition, subscriber=SubscriberFactory.create(), status="failed", error=HIJACK
+    )
     return edition
 
 
@@ -97,6 +99,7 @@ def admin_pages(edition: Edition) -> list[str]:
         opts = model._meta
         name = f"admin:{opts.app_label}_{opts.model_name}"
         obj = model.objects.order_by("-pk").first()
+        assert obj is not None, f"no {opts.model_name} to open"
         pages += [reverse(f"{name}_changelist"), reverse(f"{name}_change", args=[obj.pk])]
         if model not in (Edition, Delivery):  # their names hold no editor text
             pages.append(reverse(f"{name}_history", args=[obj.pk]))

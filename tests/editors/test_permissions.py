@@ -20,14 +20,14 @@ VIEW_AND_CHANGE = [Subscriber, Delivery]
 
 @pytest.fixture
 def content():
-    tool_a, tool_b = ToolFactory(), ToolFactory()
-    ScorecardFactory(tool=tool_a)
+    tool_a, tool_b = ToolFactory.create(), ToolFactory.create()
+    ScorecardFactory.create(tool=tool_a)
     comparison = make_comparison(tool_a, tool_b)
     ComparisonRedirect.objects.create(old_slug="old-address", comparison=comparison)
     Vote.objects.create(comparison=comparison, tool=tool_a, reader_hash="a" * 64)
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     edition = make_edition(comparison)
-    DeliveryFactory(edition=edition, subscriber=subscriber)
+    DeliveryFactory.create(edition=edition, subscriber=subscriber)
     get_user_model().objects.create_user("someone@example.com")
     return comparison
 
@@ -54,7 +54,7 @@ def test_editors_have_full_rights_on_content_and_editions(editor_client, content
 
 
 def test_editors_delete_content(editor_client, content):
-    tool = ToolFactory()
+    tool = ToolFactory.create()
     response = editor_client.post(url(Tool, "delete", tool.pk), {"post": "yes"})
     assert response.status_code == 302
     assert not Tool.objects.filter(pk=tool.pk).exists()

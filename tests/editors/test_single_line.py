@@ -47,16 +47,16 @@ BREAKS = [
 
 def an_instance(model):
     if model is Category:
-        return CategoryFactory()
+        return CategoryFactory.create()
     if model is Tool:
-        return ToolFactory()
+        return ToolFactory.create()
     if model is PricingTier:
-        return PricingTierFactory()
+        return PricingTierFactory.create()
     if model is Comparison:
-        return make_comparison(ToolFactory(), ToolFactory())
+        return make_comparison(ToolFactory.create(), ToolFactory.create())
     if model is Reviewer:
-        return ReviewerFactory()
-    return make_edition(make_comparison(ToolFactory(), ToolFactory()))
+        return ReviewerFactory.create()
+    return make_edition(make_comparison(ToolFactory.create(), ToolFactory.create()))
 
 
 @pytest.mark.parametrize(("model", "field"), SINGLE_LINE, ids=lambda v: getattr(v, "__name__", v))
@@ -71,14 +71,14 @@ def test_single_line_fields_refuse_control_characters(model, field):
 
 
 def test_names_may_be_any_script_with_punctuation_and_emoji():
-    tool = ToolFactory()
+    tool = ToolFactory.create()
     for name in ["视觉语言模型", "نموذج لغوي", "Ünïcödé — “quoted” & <angled>", "Robot 🤖 v2.1"]:
         tool.name = name
         tool.full_clean()
 
 
 def test_the_admin_refuses_a_tool_name_with_a_line_break(editor_client):
-    tool = ToolFactory(name="Alpha")
+    tool = ToolFactory.create(name="Alpha")
     change = f"/admin/comparisons/tool/{tool.pk}/change/"
     data = form_fields(editor_client.get(change).content, "tool_form")
     data.update(name="Alpha\r\nVision", _save="Save")

@@ -25,12 +25,14 @@ def emails(response) -> list[str]:
 @pytest.fixture
 def people():
     return {
-        "ada": SubscriberFactory(email="ada@example.com"),
-        "bob": SubscriberFactory(email="bob@example.com"),
-        "cy": SubscriberFactory(
+        "ada": SubscriberFactory.create(email="ada@example.com"),
+        "bob": SubscriberFactory.create(email="bob@example.com"),
+        "cy": SubscriberFactory.create(
             email="cy@example.com", status=Subscriber.Status.PENDING, confirmed_at=None
         ),
-        "di": SubscriberFactory(email="di@example.org", status=Subscriber.Status.UNSUBSCRIBED),
+        "di": SubscriberFactory.create(
+            email="di@example.org", status=Subscriber.Status.UNSUBSCRIBED
+        ),
     }
 
 
@@ -59,13 +61,13 @@ def test_counts_per_status_head_the_list(editor_client, people):
 
 
 def test_csv_export_keeps_unicode_and_defuses_formulas(editor_client):
-    vision = CategoryFactory(name="Vision — ünïcode")
+    vision = CategoryFactory.create(name="Vision — ünïcode")
     people = [
-        SubscriberFactory(email="zoë@exämple.com", interests=[vision]),
-        SubscriberFactory(email="=HYPERLINK(1)@example.com"),
-        SubscriberFactory(email="+plus@example.com"),
-        SubscriberFactory(email="-minus@example.com"),
-        SubscriberFactory(email="@at@example.com"),
+        SubscriberFactory.create(email="zoë@exämple.com", interests=[vision]),
+        SubscriberFactory.create(email="=HYPERLINK(1)@example.com"),
+        SubscriberFactory.create(email="+plus@example.com"),
+        SubscriberFactory.create(email="-minus@example.com"),
+        SubscriberFactory.create(email="@at@example.com"),
     ]
     response = editor_client.post(LIST, action("export_csv", *people))
     assert response.status_code == 200
@@ -109,7 +111,7 @@ def test_unsubscribe_action_lets_them_go_and_says_who_did_it(editor_client, edit
 
 
 def test_editors_change_interests_but_never_confirm_anyone_by_hand(editor_client, people):
-    vision = CategoryFactory(name="Vision")
+    vision = CategoryFactory.create(name="Vision")
     cy = people["cy"]
     url = f"{LIST}{cy.pk}/change/"
     data = form_fields(editor_client.get(url).content, "subscriber_form")

@@ -15,14 +15,14 @@ ADD = "/admin/comparisons/tool/add/"
 
 def test_a_new_tool_is_a_draft_by_default():
     tool = Tool.objects.create(
-        name="Fresh", slug="fresh", tagline="New", category=CategoryFactory()
+        name="Fresh", slug="fresh", tagline="New", category=CategoryFactory.create()
     )
     assert tool.is_published is False
     assert Client(headers={"x-forwarded-proto": "https"}).get("/tools/fresh/").status_code == 404
 
 
 def test_the_add_form_starts_unpublished_and_the_publish_action_publishes(editor_client):
-    category = CategoryFactory(name="Speech")
+    category = CategoryFactory.create(name="Speech")
     page = editor_client.get(ADD)
     box = BeautifulSoup(page.content, "html.parser").select_one('input[name="is_published"]')
     assert box is not None and not box.has_attr("checked")

@@ -21,12 +21,12 @@ def names(response) -> list[str]:
 
 
 def test_the_list_shows_category_entry_panel_and_scorecards(editor_client):
-    tool = ToolFactory(name="Listed", category=CategoryFactory(name="Vision"))
+    tool = ToolFactory.create(name="Listed", category=CategoryFactory.create(name="Vision"))
     tool.pricing_tiers.create(name="Free", price=0)
     tool.pricing_tiers.create(name="Pro", price=12, unit="mo")
-    ScorecardFactory(tool=tool, verdict="ship")
-    ScorecardFactory(tool=tool, verdict="ship")
-    ScorecardFactory(tool=tool, verdict="skip")
+    ScorecardFactory.create(tool=tool, verdict="ship")
+    ScorecardFactory.create(tool=tool, verdict="ship")
+    ScorecardFactory.create(tool=tool, verdict="skip")
     soup = BeautifulSoup(editor_client.get(LIST).content, "html.parser")
     row = soup.select_one("#result_list tbody tr")
     cells = {
@@ -37,17 +37,20 @@ def test_the_list_shows_category_entry_panel_and_scorecards(editor_client):
 
 
 def test_search_by_name_and_vendor_and_filter_by_category(editor_client):
-    vision = CategoryFactory(name="Vision")
-    ToolFactory(name="SmolVLM2", vendor="Hugging Face", category=vision)
-    ToolFactory(name="Whisper", vendor="OpenAI")
+    vision = CategoryFactory.create(name="Vision")
+    ToolFactory.create(name="SmolVLM2", vendor="Hugging Face", category=vision)
+    ToolFactory.create(name="Whisper", vendor="OpenAI")
     assert names(editor_client.get(LIST, {"q": "smolvlm"})) == ["SmolVLM2"]
     assert names(editor_client.get(LIST, {"q": "openai"})) == ["Whisper"]
     assert names(editor_client.get(LIST, {"category__id__exact": vision.pk})) == ["SmolVLM2"]
 
 
 def test_an_editor_adds_a_tool_with_pricing_and_two_scorecards(editor_client, editor):
-    category = CategoryFactory(name="Speech")
-    builder, skeptic = ReviewerFactory(name="Builder"), ReviewerFactory(name="Skeptic")
+    category = CategoryFactory.create(name="Speech")
+    builder, skeptic = (
+        ReviewerFactory.create(name="Builder"),
+        ReviewerFactory.create(name="Skeptic"),
+    )
     data = form_fields(editor_client.get("/admin/comparisons/tool/add/").content, "tool_form")
     data.update(
         {
@@ -82,7 +85,7 @@ def test_an_editor_adds_a_tool_with_pricing_and_two_scorecards(editor_client, ed
 
 
 def test_markdown_fields_show_the_saved_text_rendered_and_sanitised(editor_client):
-    tool = ToolFactory(description="Runs **on device**.\n\n<script>alert(1)</script>")
+    tool = ToolFactory.create(description="Runs **on device**.\n\n<script>alert(1)</script>")
     page = editor_client.get(f"/admin/comparisons/tool/{tool.pk}/change/")
     soup = BeautifulSoup(page.content, "html.parser")
     preview = soup.find(id="id_description-preview")

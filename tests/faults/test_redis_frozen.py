@@ -15,7 +15,7 @@ import psycopg
 import pytest
 import redis
 
-from tests.services import Site, gunicorn_site, own_database, private_redis
+from tests.services import Answer, Site, gunicorn_site, own_database, private_redis
 
 pytestmark = pytest.mark.processes
 
@@ -42,6 +42,7 @@ def within_deadline(site: Site, path: str, data: dict | None = None, **kwargs):
     """The answer to one request (or why none came within DEADLINE), and the seconds it took:
     shown when the test fails, never compared with anything."""
     started = time.monotonic()
+    answer: Answer | str
     try:
         answer = site.request(path, data, timeout=DEADLINE, **kwargs)
     except TimeoutError:
@@ -61,9 +62,9 @@ def vote_count(database: str) -> int:
 
 
 def shown_votes(html: str) -> int:
-    return int(
-        re.search(r'class="vote-total"><strong>([\d,]+) votes?', html).group(1).replace(",", "")
-    )
+    total = re.search(r'class="vote-total"><strong>([\d,]+) votes?', html)
+    assert total is not None, "no vote total on the page"
+    return int(total.group(1).replace(",", ""))
 
 
 def queued_tasks(url: str) -> list[tuple[str, list]]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from newsletter.models import Delivery, Edition, EditionItem, Subscriber
 
 
-class SubscriberFactory(factory.django.DjangoModelFactory):
+class SubscriberFactory(factory.django.DjangoModelFactory[Subscriber]):
     class Meta:
         model = Subscriber
         skip_postgeneration_save = True
@@ -23,25 +23,25 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
             self.interests.set(extracted)
 
 
-class EditionFactory(factory.django.DjangoModelFactory):
+class EditionFactory(factory.django.DjangoModelFactory[Edition]):
     class Meta:
         model = Edition
 
     week = factory.Sequence(lambda n: datetime.date(2025, 1, 6) + datetime.timedelta(weeks=n))
 
 
-class EditionItemFactory(factory.django.DjangoModelFactory):
+class EditionItemFactory(factory.django.DjangoModelFactory[EditionItem]):
     class Meta:
         model = EditionItem
 
 
-class DeliveryFactory(factory.django.DjangoModelFactory):
+class DeliveryFactory(factory.django.DjangoModelFactory[Delivery]):
     class Meta:
         model = Delivery
 
 
 def make_edition(*comparisons, **fields) -> Edition:
-    edition = EditionFactory(**fields)
+    edition = EditionFactory.create(**fields)
     EditionItem.objects.bulk_create(
         EditionItem(edition=edition, comparison=comparison, position=position)
         for position, comparison in enumerate(comparisons)

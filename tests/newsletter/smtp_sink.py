@@ -101,7 +101,7 @@ class Sink:
     def messages(self, subject_prefix: str = "") -> list[tuple[str, EmailMessage]]:
         with self._lock:
             received = list(self.received)
-        found = []
+        found: list[tuple[str, EmailMessage]] = []
         for item in received:
             message = item.message
             if str(message["Subject"]).startswith(subject_prefix):

@@ -10,9 +10,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_newsletter_admin_pages_load_and_search(staff_client):
-    subscriber = SubscriberFactory(email="findme@example.com")
-    edition = make_edition(make_comparison(ToolFactory(), ToolFactory()), subject="Hello")
-    DeliveryFactory(edition=edition, subscriber=subscriber)
+    subscriber = SubscriberFactory.create(email="findme@example.com")
+    edition = make_edition(
+        make_comparison(ToolFactory.create(), ToolFactory.create()), subject="Hello"
+    )
+    DeliveryFactory.create(edition=edition, subscriber=subscriber)
     for path in [
         "/admin/newsletter/subscriber/?q=findme",
         "/admin/newsletter/subscriber/?status__exact=confirmed",
@@ -30,7 +32,7 @@ def test_newsletter_admin_pages_load_and_search(staff_client):
 
 
 def test_editors_can_draft_or_hold_an_edition_but_not_mark_it_sent(staff_client):
-    edition = make_edition(make_comparison(ToolFactory(), ToolFactory()))
+    edition = make_edition(make_comparison(ToolFactory.create(), ToolFactory.create()))
     page = staff_client.get(f"/admin/newsletter/edition/{edition.pk}/change/").content.decode()
     assert 'value="held"' in page
     assert 'value="sent"' not in page

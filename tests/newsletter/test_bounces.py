@@ -19,11 +19,11 @@ SUBJECT = "Weekly AI Tool Verdicts"
 
 @pytest.fixture
 def edition():
-    return make_edition(make_comparison(ToolFactory(), ToolFactory()))
+    return make_edition(make_comparison(ToolFactory.create(), ToolFactory.create()))
 
 
 def test_a_550_at_data_about_the_mailbox_is_a_hard_bounce(eager, sink, edition):
-    reader = SubscriberFactory(email="nobody@example.com")
+    reader = SubscriberFactory.create(email="nobody@example.com")
     sink.reject_data[reader.email] = "550 5.1.1 <nobody@example.com>: Recipient address rejected"
     send_edition(edition.pk)
     delivery = Delivery.objects.get(subscriber=reader)
@@ -37,7 +37,7 @@ def test_a_550_at_data_about_the_mailbox_is_a_hard_bounce(eager, sink, edition):
 def test_a_5xx_about_the_message_not_the_mailbox_is_retried_and_bounces_nobody(
     eager, sink, edition
 ):
-    reader = SubscriberFactory(email="strict@example.com")
+    reader = SubscriberFactory.create(email="strict@example.com")
     sink.reject_data[reader.email] = "554 5.7.1 Message rejected under local policy"
     send_edition(edition.pk)
     delivery = Delivery.objects.get(subscriber=reader)
@@ -47,7 +47,7 @@ def test_a_5xx_about_the_message_not_the_mailbox_is_retried_and_bounces_nobody(
 
 
 def test_a_temporary_refusal_is_retried_and_bounces_nobody(eager, sink, edition):
-    reader = SubscriberFactory()
+    reader = SubscriberFactory.create()
     sink.defer[reader.email] = 1  # 451 once
     send_edition(edition.pk)
     assert sink.per_address(SUBJECT) == {reader.email: 1}
@@ -56,7 +56,7 @@ def test_a_temporary_refusal_is_retried_and_bounces_nobody(eager, sink, edition)
 
 
 def test_a_confirmation_refused_for_good_bounces_the_pending_address(eager, sink):
-    reader = SubscriberFactory(
+    reader = SubscriberFactory.create(
         email="typo@example.com",
         status=Subscriber.Status.PENDING,
         confirmed_at=None,
@@ -70,7 +70,7 @@ def test_a_confirmation_refused_for_good_bounces_the_pending_address(eager, sink
 
 
 def test_a_welcome_refused_for_good_bounces_the_address(eager, sink):
-    reader = SubscriberFactory(email="gone@example.com")
+    reader = SubscriberFactory.create(email="gone@example.com")
     sink.refuse.add(reader.email)
     assert send_welcome(reader.pk) is False
     reader.refresh_from_db()
@@ -100,7 +100,7 @@ def test_a_bounced_or_complained_subscriber_gets_no_edition_confirmation_or_revi
 
 
 def test_a_subscriber_who_bounces_mid_send_is_skipped_at_the_claim(eager, sink, edition):
-    reader = SubscriberFactory()
+    reader = SubscriberFactory.create()
     plan = services.edition_start(edition_id=edition.pk)
     bounces.mail_report_record(
         MailReport(source="Amazon SES", kind=Report.HARD_BOUNCE, recipient=reader.email)
@@ -112,7 +112,7 @@ def test_a_subscriber_who_bounces_mid_send_is_skipped_at_the_claim(eager, sink, 
 
 
 def test_a_complaint_after_a_bounce_is_still_recorded_as_a_complaint():
-    reader = SubscriberFactory()
+    reader = SubscriberFactory.create()
     for kind, event_id in ((Report.HARD_BOUNCE, "a"), (Report.COMPLAINT, "b")):
         bounces.mail_report_record(
             MailReport(source="Postmark", kind=kind, recipient=reader.email, event_id=event_id)
@@ -123,7 +123,7 @@ def test_a_complaint_after_a_bounce_is_still_recorded_as_a_complaint():
 
 
 def test_the_admin_lists_bounced_subscribers_with_reason_and_date(staff_client):
-    reader = SubscriberFactory(email="gone@example.com")
+    reader = SubscriberFactory.create(email="gone@example.com")
     bounces.mail_report_record(
         MailReport(
             source="Postmark",
@@ -133,7 +133,7 @@ def test_the_admin_lists_bounced_subscribers_with_reason_and_date(staff_client):
             reason="550 5.1.1 mailbox not found",
         )
     )
-    SubscriberFactory(email="fine@example.com")
+    SubscriberFactory.create(email="fine@example.com")
     page = staff_client.get("/admin/newsletter/subscriber/?status__exact=bounced").content.decode()
     assert "gone@example.com" in page and "fine@example.com" not in page
     assert "550 5.1.1 mailbox not found" in page
@@ -151,7 +151,7 @@ def test_the_admin_lists_bounced_subscribers_with_reason_and_date(staff_client):
 
 
 def test_deleting_a_subscriber_deletes_what_the_mail_said_of_them():
-    reader = SubscriberFactory()
+    reader = SubscriberFactory.create()
     bounces.mail_report_record(
         MailReport(source="Postmark", kind=Report.COMPLAINT, recipient=reader.email, event_id="c")
     )

@@ -32,13 +32,15 @@ def sender(settings):
 @pytest.fixture
 def edition():
     """A draft, for the tests that send it."""
-    return make_edition(make_comparison(ToolFactory(name="Alpha"), ToolFactory(name="Bravo")))
+    return make_edition(
+        make_comparison(ToolFactory.create(name="Alpha"), ToolFactory.create(name="Bravo"))
+    )
 
 
 @pytest.fixture
 def numbered():
     """An edition going out, for the tests that build its messages."""
-    comparison = make_comparison(ToolFactory(name="Alpha"), ToolFactory(name="Bravo"))
+    comparison = make_comparison(ToolFactory.create(name="Alpha"), ToolFactory.create(name="Bravo"))
     edition = make_edition(comparison, status=Edition.Status.SENDING, number=7)
     return Edition.objects.with_contents().get(pk=edition.pk)
 
@@ -70,7 +72,7 @@ def dns_with(public_key: bytes):
 
 
 def test_every_message_has_its_own_id_at_the_sending_domain(numbered):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     built = [
         emails.edition_email(numbered, subscriber, numbered.ordered_comparisons),
         emails.edition_email(numbered, subscriber, numbered.ordered_comparisons),
@@ -83,7 +85,7 @@ def test_every_message_has_its_own_id_at_the_sending_domain(numbered):
 
 
 def test_editions_carry_a_feedback_id_and_the_postal_address(numbered):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     message = emails.edition_email(numbered, subscriber, numbered.ordered_comparisons)
     assert message.message()["Feedback-ID"] == f"{numbered.number}:edition:weekly:{DOMAIN}"
     [(html, _)] = message.alternatives
@@ -125,13 +127,17 @@ def test_the_signature_verifies_with_the_published_key(settings, eager, sink, ed
 def test_a_key_given_with_escaped_line_breaks_signs_the_same(settings, numbered, key_pair):
     private, public = key_pair
     settings.DKIM_PRIVATE_KEY, settings.DKIM_SELECTOR = private.replace("\n", "\\n"), SELECTOR
-    message = emails.edition_email(numbered, SubscriberFactory(), numbered.ordered_comparisons)
+    message = emails.edition_email(
+        numbered, SubscriberFactory.create(), numbered.ordered_comparisons
+    )
     data = message.message(policy=email.policy.SMTP).as_bytes()
     assert dkim.verify(data, dnsfunc=dns_with(public))
 
 
 def test_without_a_key_nothing_is_signed(numbered):
-    message = emails.edition_email(numbered, SubscriberFactory(), numbered.ordered_comparisons)
+    message = emails.edition_email(
+        numbered, SubscriberFactory.create(), numbered.ordered_comparisons
+    )
     assert message.message()["DKIM-Signature"] is None
 
 

@@ -25,7 +25,7 @@ MONDAY_8AM = datetime.datetime(2025, 11, 24, 8, 0, tzinfo=datetime.UTC)
 
 def comparison(days_ago: float = 1, **fields) -> Comparison:
     fields.setdefault("published_at", timezone.now() - datetime.timedelta(days=days_ago))
-    return make_comparison(ToolFactory(), ToolFactory(), **fields)
+    return make_comparison(ToolFactory.create(), ToolFactory.create(), **fields)
 
 
 def item_ids(edition: Edition) -> list[int]:
@@ -53,7 +53,7 @@ def test_later_editions_hold_what_was_published_since_the_last_one_went_out():
     with time_machine.travel(MONDAY_8AM, tick=False):
         first, _ = services.edition_prepare()
         assert item_ids(first) == [old.pk]
-        SubscriberFactory()
+        SubscriberFactory.create()
         services.edition_start(edition_id=first.pk)
     later = MONDAY_8AM + datetime.timedelta(days=7)
     with time_machine.travel(later - datetime.timedelta(days=2), tick=False):
@@ -98,7 +98,7 @@ def test_one_edition_per_iso_week():
 
 
 def test_subject_names_the_first_comparison_and_counts_the_rest():
-    a = make_comparison(ToolFactory(name="ChatGPT"), ToolFactory(name="Claude"))
+    a = make_comparison(ToolFactory.create(name="ChatGPT"), ToolFactory.create(name="Claude"))
     rest = [comparison() for _ in range(3)]
     assert edition_subject([a]) == "Weekly AI Tool Verdicts: ChatGPT vs Claude"
     assert edition_subject([a, rest[0]]) == "Weekly AI Tool Verdicts: ChatGPT vs Claude and 1 more"
@@ -115,7 +115,7 @@ def test_an_editor_subject_replaces_the_counted_one():
 
 
 def test_an_edition_with_no_comparisons_is_not_sent(capsys):
-    SubscriberFactory()
+    SubscriberFactory.create()
     out = io.StringIO()
     call_command("send_weekly_edition", stdout=out)
     edition = Edition.objects.get()
@@ -127,7 +127,7 @@ def test_an_edition_with_no_comparisons_is_not_sent(capsys):
 
 
 def test_a_held_edition_is_not_sent():
-    SubscriberFactory()
+    SubscriberFactory.create()
     edition = make_edition(comparison(), status=Edition.Status.HELD)
     plan = services.edition_start(edition_id=edition.pk)
     assert not plan.started
@@ -136,7 +136,7 @@ def test_a_held_edition_is_not_sent():
 
 
 def test_editions_that_go_out_are_numbered_one_two_three():
-    SubscriberFactory()
+    SubscriberFactory.create()
     numbers = []
     for week in range(3):
         edition = make_edition(
@@ -155,14 +155,14 @@ def test_editions_that_go_out_are_numbered_one_two_three():
 
 
 def test_recipients_are_confirmed_subscribers_whose_interests_match():
-    vision_tool, speech_tool = ToolFactory(), ToolFactory()
+    vision_tool, speech_tool = ToolFactory.create(), ToolFactory.create()
     vision, speech = vision_tool.category, speech_tool.category
-    vision_only = make_comparison(vision_tool, ToolFactory(category=vision))
-    everyone = SubscriberFactory()
-    wants_vision = SubscriberFactory(interests=[vision])
-    wants_speech = SubscriberFactory(interests=[speech])  # nothing for them this week
-    SubscriberFactory(status="pending", confirmed_at=None)
-    SubscriberFactory(status="unsubscribed")
+    vision_only = make_comparison(vision_tool, ToolFactory.create(category=vision))
+    everyone = SubscriberFactory.create()
+    wants_vision = SubscriberFactory.create(interests=[vision])
+    wants_speech = SubscriberFactory.create(interests=[speech])  # nothing for them this week
+    SubscriberFactory.create(status="pending", confirmed_at=None)
+    SubscriberFactory.create(status="unsubscribed")
     edition = make_edition(vision_only)
     plan = services.edition_start(edition_id=edition.pk)
     assert plan.recipients == 2
@@ -209,7 +209,7 @@ def test_command_draft_only_creates_the_next_scheduled_edition(settings):
 def test_command_draft_only_never_calls_a_sent_edition_the_draft(settings, eager, mailoutbox):
     """Monday's edition, sent early on the Thursday before: the next draft is the week after's."""
     settings.NEWSLETTER_SCHEDULE = "0 8 * * 1"
-    SubscriberFactory()
+    SubscriberFactory.create()
     thursday = datetime.datetime(2025, 11, 27, 12, 0, tzinfo=datetime.UTC)
     with time_machine.travel(thursday, tick=False):
         comparison()
@@ -233,7 +233,7 @@ def test_command_draft_only_never_calls_a_sent_edition_the_draft(settings, eager
 
 def test_command_says_what_goes_out_next_after_a_send(settings, eager, mailoutbox):
     settings.NEWSLETTER_SCHEDULE = "0 8 * * 1"
-    SubscriberFactory()
+    SubscriberFactory.create()
     with time_machine.travel(
         datetime.datetime(2025, 11, 25, 12, 0, tzinfo=datetime.UTC), tick=False
     ):
@@ -281,8 +281,8 @@ def test_archive_lists_sent_editions_newest_first_and_never_drafts(client):
 
 
 def test_edition_web_page_shows_its_comparisons_in_order(client):
-    a = make_comparison(ToolFactory(name="ChatGPT"), ToolFactory(name="Claude"))
-    b = make_comparison(ToolFactory(name="Whisper"), ToolFactory(name="Parakeet"))
+    a = make_comparison(ToolFactory.create(name="ChatGPT"), ToolFactory.create(name="Claude"))
+    b = make_comparison(ToolFactory.create(name="Whisper"), ToolFactory.create(name="Parakeet"))
     edition = sent(a, b, number=1)
     response = client.get(edition.get_absolute_url())
     assert response.status_code == 200

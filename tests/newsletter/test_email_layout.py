@@ -35,7 +35,9 @@ def html_part(message) -> BeautifulSoup:
     mime = email.message_from_bytes(
         message.message(policy=email.policy.SMTP).as_bytes(), policy=email.policy.default
     )
-    return BeautifulSoup(mime.get_body(("html",)).get_content(), "html.parser")
+    body = mime.get_body(("html",))
+    assert body is not None, "no HTML part"
+    return BeautifulSoup(body.get_content(), "html.parser")
 
 
 def declarations(element) -> dict[str, str]:
@@ -45,14 +47,14 @@ def declarations(element) -> dict[str, str]:
 
 
 def edition_message(subscriber: Subscriber):
-    vision = CategoryFactory(slug="vision")
+    vision = CategoryFactory.create(slug="vision")
     first = make_comparison(
-        ToolFactory(name="SmolVLM2", slug="smolvlm2", category=vision),
-        ToolFactory(name="Qwen3-VL", slug="qwen3-vl", category=vision),
+        ToolFactory.create(name="SmolVLM2", slug="smolvlm2", category=vision),
+        ToolFactory.create(name="Qwen3-VL", slug="qwen3-vl", category=vision),
     )
     second = make_comparison(
-        ToolFactory(name="Whisper", slug="whisper", category=vision),
-        ToolFactory(name="Parakeet", slug="parakeet", category=vision),
+        ToolFactory.create(name="Whisper", slug="whisper", category=vision),
+        ToolFactory.create(name="Parakeet", slug="parakeet", category=vision),
     )
     edition = make_edition(
         first, second, status=Edition.Status.SENDING, number=4, intro="Two duels, **one** tie."
@@ -89,7 +91,7 @@ def sent(request):
     """(message, its key links) for each kind of email."""
     build = {"edition": edition_message, "confirm": confirm_message, "welcome": welcome_message}
     status = Subscriber.Status.PENDING if request.param == "confirm" else None
-    subscriber = SubscriberFactory(**({"status": status} if status else {}))
+    subscriber = SubscriberFactory.create(**({"status": status} if status else {}))
     # A confirmation link is signed with the time: the clock stands still while it is compared.
     with time_machine.travel(timezone.now(), tick=False):
         yield build[request.param](subscriber)
@@ -158,7 +160,7 @@ def test_every_email_keeps_its_key_links_in_both_parts(sent):
 
 
 def test_the_edition_keeps_its_footer_and_its_panel_numbers():
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     message, _ = edition_message(subscriber)
     soup = html_part(message)
     footer = " ".join(soup.select_one("td.footer").text.split())

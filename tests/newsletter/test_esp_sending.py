@@ -38,7 +38,9 @@ def signing_configured(settings):
 
 @pytest.fixture
 def edition():
-    return make_edition(make_comparison(ToolFactory(name="Alpha"), ToolFactory(name="Bravo")))
+    return make_edition(
+        make_comparison(ToolFactory.create(name="Alpha"), ToolFactory.create(name="Bravo"))
+    )
 
 
 def postmark_mailer(monkeypatch, api_url: str, url: str = "postmark://server-token-123@") -> dict:
@@ -101,7 +103,7 @@ def test_an_edition_through_postmark_carries_our_headers_and_keeps_postmarks_id(
 def test_postmark_refusing_an_inactive_recipient_is_a_hard_bounce(
     eager, settings, monkeypatch, edition
 ):
-    good, gone = SubscriberFactory(), SubscriberFactory(email="gone@example.com")
+    good, gone = SubscriberFactory.create(), SubscriberFactory.create(email="gone@example.com")
 
     def answer(request):
         if request.json()["To"] == gone.email:
@@ -125,7 +127,7 @@ def test_postmark_refusing_an_inactive_recipient_is_a_hard_bounce(
 
 
 def test_postmark_down_is_retried_then_failed_not_a_bounce(eager, settings, monkeypatch, edition):
-    reader = SubscriberFactory()
+    reader = SubscriberFactory.create()
     with fake_esp(lambda request: (503, {"Message": "Service unavailable"})) as esp:
         settings.MAILERS = postmark_mailer(monkeypatch, esp.url)
         send_edition(edition.pk)
@@ -139,7 +141,7 @@ def test_postmark_down_is_retried_then_failed_not_a_bounce(eager, settings, monk
 def test_an_edition_through_amazon_ses_is_raw_mime_without_our_signature_or_id(
     eager, settings, monkeypatch, edition
 ):
-    reader = SubscriberFactory()
+    reader = SubscriberFactory.create()
 
     def answer(request):
         return 200, {"MessageId": "0102018f1e2c3d4e-5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b8c-000000"}
@@ -182,7 +184,7 @@ def test_the_confirmation_email_goes_through_the_esp_too(eager, settings, monkey
 def test_editions_go_through_postmarks_broadcast_stream_and_the_rest_does_not(
     eager, settings, monkeypatch, edition
 ):
-    reader = SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
+    reader = SubscriberFactory.create(status=Subscriber.Status.PENDING, confirmed_at=None)
     url = "postmark://server-token-123@?broadcast_stream=newsletter"
     with fake_esp(postmark_accepts) as esp:
         settings.MAILERS = postmark_mailer(monkeypatch, esp.url, url)

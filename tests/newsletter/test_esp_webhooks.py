@@ -197,7 +197,7 @@ def status_of(subscriber) -> str:
 
 
 def test_a_postmark_hard_bounce_marks_the_subscriber_bounced_with_reason_and_date(client):
-    reader = SubscriberFactory(email="gone@example.com")
+    reader = SubscriberFactory.create(email="gone@example.com")
     response = post_postmark(client, postmark_bounce("gone@example.com"), **auth())
     assert response.status_code == 200
     reader.refresh_from_db()
@@ -207,7 +207,7 @@ def test_a_postmark_hard_bounce_marks_the_subscriber_bounced_with_reason_and_dat
 
 
 def test_the_same_notification_posted_twice_counts_once(client):
-    reader = SubscriberFactory(email="full@example.com")
+    reader = SubscriberFactory.create(email="full@example.com")
     soft = postmark_bounce("full@example.com", kind="SoftBounce", id=7)
     for _ in range(3):  # Postmark retries until answered
         assert post_postmark(client, soft, **auth()).status_code == 200
@@ -218,7 +218,7 @@ def test_the_same_notification_posted_twice_counts_once(client):
 
 
 def test_three_soft_bounces_in_a_row_bounce_the_address_and_a_delivery_resets_the_run(client):
-    reader = SubscriberFactory(email="full@example.com")
+    reader = SubscriberFactory.create(email="full@example.com")
     for event_id in (1, 2):
         post_postmark(
             client, postmark_bounce(reader.email, kind="SoftBounce", id=event_id), **auth()
@@ -238,7 +238,7 @@ def test_three_soft_bounces_in_a_row_bounce_the_address_and_a_delivery_resets_th
 
 
 def test_a_postmark_spam_complaint_marks_the_subscriber_complained(client):
-    reader = SubscriberFactory(email="angry@example.com")
+    reader = SubscriberFactory.create(email="angry@example.com")
     assert post_postmark(client, postmark_complaint(reader.email), **auth()).status_code == 200
     reader.refresh_from_db()
     assert reader.status == Subscriber.Status.COMPLAINED
@@ -247,15 +247,15 @@ def test_a_postmark_spam_complaint_marks_the_subscriber_complained(client):
 
 
 def test_the_address_is_matched_case_insensitively_and_the_exact_spelling_first(client):
-    reader = SubscriberFactory(email="Reader.One@example.com")
-    other = SubscriberFactory(email="someone@example.com")
+    reader = SubscriberFactory.create(email="Reader.One@example.com")
+    other = SubscriberFactory.create(email="someone@example.com")
     post_postmark(client, postmark_bounce("reader.one@EXAMPLE.COM"), **auth())
     assert status_of(reader) == Subscriber.Status.BOUNCED
     assert status_of(other) == Subscriber.Status.CONFIRMED
 
     upper, lower = (
-        SubscriberFactory(email="Twin@example.com"),
-        SubscriberFactory(email="twin@example.com"),
+        SubscriberFactory.create(email="Twin@example.com"),
+        SubscriberFactory.create(email="twin@example.com"),
     )
     post_postmark(client, postmark_bounce("twin@example.com", id=99), **auth())
     assert status_of(lower) == Subscriber.Status.BOUNCED
@@ -264,11 +264,11 @@ def test_the_address_is_matched_case_insensitively_and_the_exact_spelling_first(
 
 def test_the_esp_message_id_on_the_delivery_names_the_subscriber(client):
     upper, lower = (
-        SubscriberFactory(email="Twin@example.com"),
-        SubscriberFactory(email="twin@example.com"),
+        SubscriberFactory.create(email="Twin@example.com"),
+        SubscriberFactory.create(email="twin@example.com"),
     )
-    edition = make_edition(make_comparison(ToolFactory(), ToolFactory()))
-    DeliveryFactory(
+    edition = make_edition(make_comparison(ToolFactory.create(), ToolFactory.create()))
+    DeliveryFactory.create(
         edition=edition, subscriber=upper, status=Delivery.Status.SENT, esp_message_id="pm-1"
     )
     payload = postmark_bounce("twin@example.com", MessageID="pm-1")
@@ -278,7 +278,7 @@ def test_the_esp_message_id_on_the_delivery_names_the_subscriber(client):
 
 
 def test_an_unknown_address_or_an_open_changes_nobody(client):
-    reader = SubscriberFactory()
+    reader = SubscriberFactory.create()
     assert (
         post_postmark(client, postmark_bounce("stranger@example.com"), **auth()).status_code == 200
     )
@@ -303,7 +303,7 @@ def test_an_unknown_address_or_an_open_changes_nobody(client):
     ],
 )
 def test_missing_or_wrong_credentials_are_refused_and_change_nothing(client, headers, status):
-    reader = SubscriberFactory(email="gone@example.com")
+    reader = SubscriberFactory.create(email="gone@example.com")
     response = post_postmark(client, postmark_bounce(reader.email), **headers)
     assert response.status_code == status
     if status == 401:
@@ -314,7 +314,7 @@ def test_missing_or_wrong_credentials_are_refused_and_change_nothing(client, hea
 
 def test_without_a_secret_the_webhooks_refuse_everything(client, settings):
     settings.ANYMAIL = {"WEBHOOK_SECRET": []}
-    reader = SubscriberFactory(email="gone@example.com")
+    reader = SubscriberFactory.create(email="gone@example.com")
     for path in (POSTMARK, SES):
         response = client.post(
             path, json.dumps(postmark_bounce(reader.email)), content_type="application/json"
@@ -358,7 +358,7 @@ def test_junk_posted_to_postmark_is_answered_never_a_500(client, body):
 
 
 def test_control_characters_nul_and_huge_fields_are_cleaned_not_a_500(client):
-    reader = SubscriberFactory(email="gone@example.com")
+    reader = SubscriberFactory.create(email="gone@example.com")
     payload = postmark_bounce(
         "gone@example.com",
         Description="bad\x00news\x07\r\n" + "é" * 10_000,
@@ -380,10 +380,10 @@ def test_control_characters_nul_and_huge_fields_are_cleaned_not_a_500(client):
 
 def test_an_ses_permanent_bounce_marks_every_bounced_recipient(client):
     one, two = (
-        SubscriberFactory(email="one@example.com"),
-        SubscriberFactory(email="two@example.com"),
+        SubscriberFactory.create(email="one@example.com"),
+        SubscriberFactory.create(email="two@example.com"),
     )
-    bystander = SubscriberFactory()
+    bystander = SubscriberFactory.create()
     response = post_ses(client, notification(ses_event("Bounce", [one.email, two.email])), **auth())
     assert response.status_code == 200
     assert status_of(one) == status_of(two) == Subscriber.Status.BOUNCED
@@ -394,7 +394,7 @@ def test_an_ses_permanent_bounce_marks_every_bounced_recipient(client):
 
 
 def test_ses_transient_bounces_count_as_soft_and_a_repeat_counts_once(client):
-    reader = SubscriberFactory(email="full@example.com")
+    reader = SubscriberFactory.create(email="full@example.com")
     for message_id in ("sns-1", "sns-1", "sns-2"):
         event = ses_event("Bounce", [reader.email], bounce_type="Transient")
         assert post_ses(client, notification(event, message_id), **auth()).status_code == 200
@@ -406,7 +406,7 @@ def test_ses_transient_bounces_count_as_soft_and_a_repeat_counts_once(client):
 
 
 def test_an_ses_complaint_marks_the_subscriber_complained(client):
-    reader = SubscriberFactory(email="angry@example.com")
+    reader = SubscriberFactory.create(email="angry@example.com")
     response = post_ses(client, notification(ses_event("Complaint", [reader.email])), **auth())
     assert response.status_code == 200
     reader.refresh_from_db()
@@ -415,7 +415,7 @@ def test_an_ses_complaint_marks_the_subscriber_complained(client):
 
 
 def test_sns_asks_without_credentials_first_and_gets_the_challenge(client):
-    reader = SubscriberFactory(email="one@example.com")
+    reader = SubscriberFactory.create(email="one@example.com")
     response = post_ses(client, notification(ses_event("Bounce", [reader.email])))
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Basic ")
@@ -459,7 +459,7 @@ def test_a_subscription_confirmation_with_credentials_is_confirmed_through_sns(c
 
 
 def test_sns_headers_that_do_not_match_the_body_are_refused(client):
-    reader = SubscriberFactory(email="one@example.com")
+    reader = SubscriberFactory.create(email="one@example.com")
     envelope = notification(ses_event("Bounce", [reader.email]))
     response = post_ses(client, envelope, message_id="some-other-id", **auth())
     assert response.status_code == 400
@@ -540,11 +540,11 @@ def test_junk_posted_to_ses_is_answered_never_a_500(client, body, message_type):
 def test_an_esp_posts_without_cookies_or_csrf_token_as_the_real_ones_do():
     """The ESP is no browser: no CSRF cookie or token, no Origin or Sec-Fetch-Site."""
     esp = Client(enforce_csrf_checks=True, headers={"x-forwarded-proto": "https"})
-    reader = SubscriberFactory(email="gone@example.com")
+    reader = SubscriberFactory.create(email="gone@example.com")
     response = post_postmark(esp, postmark_bounce(reader.email), **auth())
     assert response.status_code == 200
     assert status_of(reader) == Subscriber.Status.BOUNCED
-    other = SubscriberFactory(email="one@example.com")
+    other = SubscriberFactory.create(email="one@example.com")
     response = post_ses(esp, notification(ses_event("Bounce", [other.email])), **auth())
     assert response.status_code == 200
     assert status_of(other) == Subscriber.Status.BOUNCED
@@ -641,7 +641,7 @@ def test_any_body_in_the_providers_shapes_is_answered_never_a_500(body, ses, tim
 
 
 def test_postmark_suppressing_an_address_for_a_hard_bounce_marks_it_bounced(client):
-    reader = SubscriberFactory(email="bounced-address@example.com")
+    reader = SubscriberFactory.create(email="bounced-address@example.com")
     change = {
         "RecordType": "SubscriptionChange",
         "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",

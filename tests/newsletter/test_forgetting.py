@@ -20,7 +20,7 @@ DAY = datetime.timedelta(days=1)
 
 def pending(email: str, *, asked_days_ago: int | None, **fields) -> Subscriber:
     now = timezone.now()
-    subscriber = SubscriberFactory(
+    subscriber = SubscriberFactory.create(
         email=email, status=Subscriber.Status.PENDING, confirmed_at=None, **fields
     )
     asked = None if asked_days_ago is None else now - asked_days_ago * DAY
@@ -32,12 +32,12 @@ def pending(email: str, *, asked_days_ago: int | None, **fields) -> Subscriber:
 
 
 def test_sign_ups_never_confirmed_in_30_days_are_deleted_and_nobody_else():
-    pending("old@example.com", asked_days_ago=31, interests=[CategoryFactory()])
+    pending("old@example.com", asked_days_ago=31, interests=[CategoryFactory.create()])
     pending("never-asked@example.com", asked_days_ago=None)  # created 40 days ago
     pending("recent@example.com", asked_days_ago=29)
     pending("came-back@example.com", asked_days_ago=31, unsubscribed_at=timezone.now() - 60 * DAY)
     pending("waiting@example.com", asked_days_ago=31, signup_requested_at=timezone.now())
-    SubscriberFactory(email="reader@example.com")
+    SubscriberFactory.create(email="reader@example.com")
     Subscriber.objects.filter(email="reader@example.com").update(
         created_at=timezone.now() - 90 * DAY
     )
@@ -54,10 +54,10 @@ def test_sign_ups_never_confirmed_in_30_days_are_deleted_and_nobody_else():
 
 def test_an_unsubscribe_keeps_the_address_marked_its_interests_and_its_delivery_log():
     """What the privacy page says is kept after an unsubscribe, and that nothing expires it."""
-    speech = CategoryFactory()
-    left = SubscriberFactory(email="left@example.com", interests=[speech])
+    speech = CategoryFactory.create()
+    left = SubscriberFactory.create(email="left@example.com", interests=[speech])
     edition = make_edition(number=1)
-    DeliveryFactory(edition=edition, subscriber=left, status=Delivery.Status.SENT)
+    DeliveryFactory.create(edition=edition, subscriber=left, status=Delivery.Status.SENT)
     services.subscriber_unsubscribe(subscriber_id=left.pk)
     Subscriber.objects.filter(pk=left.pk).update(
         created_at=timezone.now() - 400 * DAY, unsubscribed_at=timezone.now() - 300 * DAY

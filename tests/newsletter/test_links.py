@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def pending(**fields) -> Subscriber:
-    return SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None, **fields)
+    return SubscriberFactory.create(status=Subscriber.Status.PENDING, confirmed_at=None, **fields)
 
 
 def altered(token: str) -> str:
@@ -137,7 +137,7 @@ def test_confirm_link_for_a_deleted_subscriber_is_a_friendly_page(client):
 @pytest.mark.parametrize("link", ["confirm", "unsubscribe", "interests"])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_forged_or_altered_tokens_get_a_friendly_400(client, link, method):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     good = {
         "confirm": subscriber.confirm_token,
         "unsubscribe": subscriber.unsubscribe_token,
@@ -167,7 +167,7 @@ def test_forged_or_altered_tokens_get_a_friendly_400(client, link, method):
 
 
 def test_unsubscribe_get_shows_a_button_and_changes_nothing(client):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     for method in (client.get, client.head):
         assert method(subscriber.unsubscribe_url()).status_code == 200
     page = BeautifulSoup(client.get(subscriber.unsubscribe_url()).content, "html.parser")
@@ -178,7 +178,7 @@ def test_unsubscribe_get_shows_a_button_and_changes_nothing(client):
 
 
 def test_one_click_unsubscribe_without_cookie_or_csrf_token_answers_200():
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     client = bare_client()
     response = client.post(
         subscriber.unsubscribe_url(),
@@ -194,7 +194,7 @@ def test_one_click_unsubscribe_without_cookie_or_csrf_token_answers_200():
 
 
 def test_one_click_unsubscribe_as_multipart_and_repeated_is_still_200():
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     client = bare_client()
     for _ in range(2):
         response = client.post(subscriber.unsubscribe_url(), data={"List-Unsubscribe": "One-Click"})
@@ -204,7 +204,7 @@ def test_one_click_unsubscribe_as_multipart_and_repeated_is_still_200():
 
 
 def test_unsubscribe_button_on_the_page_works_with_csrf_checks_on():
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     client = bare_client()
     page = client.get(subscriber.unsubscribe_url())
     assert page.status_code == 200
@@ -217,7 +217,7 @@ def test_unsubscribe_button_on_the_page_works_with_csrf_checks_on():
 def test_unsubscribe_tokens_never_expire(client):
     now = timezone.now()
     with time_machine.travel(now, tick=False):
-        subscriber = SubscriberFactory()
+        subscriber = SubscriberFactory.create()
         url = subscriber.unsubscribe_url()
     with time_machine.travel(now + datetime.timedelta(days=3650), tick=False):
         assert bare_client().post(url).status_code == 200
@@ -226,7 +226,7 @@ def test_unsubscribe_tokens_never_expire(client):
 
 
 def test_unsubscribe_of_a_deleted_subscriber_is_still_a_200(client):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     url = subscriber.unsubscribe_url()
     subscriber.delete()
     assert client.get(url).status_code == 200
@@ -234,7 +234,7 @@ def test_unsubscribe_of_a_deleted_subscriber_is_still_a_200(client):
 
 
 def test_unsubscribe_accepts_no_other_method(client):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     assert client.put(subscriber.unsubscribe_url()).status_code == 405
     assert client.delete(subscriber.unsubscribe_url()).status_code == 405
     subscriber.refresh_from_db()
@@ -245,9 +245,9 @@ def test_unsubscribe_accepts_no_other_method(client):
 
 
 def test_interests_page_shows_the_current_choice_and_changes_nothing_on_get(client):
-    vision = CategoryFactory(name="Vision", slug="vision")
-    speech = CategoryFactory(name="Speech", slug="speech")
-    subscriber = SubscriberFactory(interests=[vision])
+    vision = CategoryFactory.create(name="Vision", slug="vision")
+    speech = CategoryFactory.create(name="Speech", slug="speech")
+    subscriber = SubscriberFactory.create(interests=[vision])
     page = BeautifulSoup(client.get(subscriber.interests_url()).content, "html.parser")
     boxes = {box["value"]: box.has_attr("checked") for box in page.select("input[type=checkbox]")}
     assert boxes == {str(vision.pk): True, str(speech.pk): False}
@@ -255,9 +255,9 @@ def test_interests_page_shows_the_current_choice_and_changes_nothing_on_get(clie
 
 
 def test_interests_post_saves_and_redirects_with_a_status_message(client):
-    vision = CategoryFactory(name="Vision", slug="vision")
-    speech = CategoryFactory(name="Speech", slug="speech")
-    subscriber = SubscriberFactory(interests=[vision])
+    vision = CategoryFactory.create(name="Vision", slug="vision")
+    speech = CategoryFactory.create(name="Speech", slug="speech")
+    subscriber = SubscriberFactory.create(interests=[vision])
     response = client.post(subscriber.interests_url(), {"interests": [speech.pk]})
     assert response.status_code == 303
     assert response["Location"] == f"{subscriber.interests_url()}?saved=1"
@@ -270,15 +270,15 @@ def test_interests_post_saves_and_redirects_with_a_status_message(client):
 
 
 def test_interests_post_with_bad_values_is_a_clear_error(client):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     response = client.post(subscriber.interests_url(), {"interests": ["nope"]})
     assert response.status_code == 200
     assert "Choose categories from the list" in response.content.decode()
 
 
 def test_interests_post_needs_the_csrf_token():
-    subscriber = SubscriberFactory()
-    vision = CategoryFactory(slug="vision")
+    subscriber = SubscriberFactory.create()
+    vision = CategoryFactory.create(slug="vision")
     response = bare_client().post(subscriber.interests_url(), {"interests": [vision.pk]})
     assert response.status_code == 403
     assert not subscriber.interests.exists()
@@ -289,7 +289,7 @@ def test_interests_post_needs_the_csrf_token():
 
 def test_link_pages_query_counts_are_pinned(client, django_assert_num_queries):
     CategoryFactory.create_batch(5)
-    subscriber = SubscriberFactory(status=Subscriber.Status.PENDING)
+    subscriber = SubscriberFactory.create(status=Subscriber.Status.PENDING)
     with django_assert_num_queries(1):  # is it confirmed already (a link used again)?
         client.get(subscriber.confirm_url())
     with django_assert_num_queries(1):

@@ -31,7 +31,7 @@ SUBSCRIBER = '"newsletter_subscriber"'
 
 
 @pytest.fixture
-def broker(monkeypatch):
+def broker(monkeypatch) -> list[tuple[str, tuple]]:
     """The broker, replaced by a list of what was published (task name, arguments)."""
     published: list[tuple[str, tuple]] = []
 
@@ -44,7 +44,7 @@ def broker(monkeypatch):
 
 
 def new_edition() -> Edition:
-    return make_edition(make_comparison(ToolFactory(), ToolFactory()))
+    return make_edition(make_comparison(ToolFactory.create(), ToolFactory.create()))
 
 
 def statements(captured) -> list[str]:
@@ -75,12 +75,14 @@ def test_recording_the_deliveries_is_one_insert_select_whatever_the_list_holds()
 
 
 def test_the_insert_records_what_a_delivery_is_made_of():
-    vision, audio = CategoryFactory(), CategoryFactory()
-    plain = SubscriberFactory()
-    matching = SubscriberFactory(interests=[vision])
-    SubscriberFactory(interests=[audio])  # nothing for them in this edition
-    SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
-    edition = make_edition(make_comparison(ToolFactory(category=vision), ToolFactory()))
+    vision, audio = CategoryFactory.create(), CategoryFactory.create()
+    plain = SubscriberFactory.create()
+    matching = SubscriberFactory.create(interests=[vision])
+    SubscriberFactory.create(interests=[audio])  # nothing for them in this edition
+    SubscriberFactory.create(status=Subscriber.Status.PENDING, confirmed_at=None)
+    edition = make_edition(
+        make_comparison(ToolFactory.create(category=vision), ToolFactory.create())
+    )
     before = timezone.now()
     services.edition_start(edition_id=edition.pk)
     rows = list(Delivery.objects.order_by("subscriber_id"))
@@ -157,7 +159,9 @@ def test_retrying_an_editions_failed_deliveries_is_set_based(broker):
     for failed in (2, 40):
         edition = new_edition()
         for subscriber in SubscriberFactory.create_batch(failed):
-            DeliveryFactory(edition=edition, subscriber=subscriber, status="failed", attempts=6)
+            DeliveryFactory.create(
+                edition=edition, subscriber=subscriber, status="failed", attempts=6
+            )
         Edition.objects.filter(pk=edition.pk).update(
             status=Edition.Status.SENT,
             number=edition.pk,
@@ -224,7 +228,9 @@ def test_the_migration_fills_in_what_editions_sent_before_it_lack():
     edition = new_edition()
     started = timezone.now() - datetime.timedelta(days=3)
     for status in ("sent", "sent", "failed"):
-        DeliveryFactory(edition=edition, subscriber=SubscriberFactory(), status=status)
+        DeliveryFactory.create(
+            edition=edition, subscriber=SubscriberFactory.create(), status=status
+        )
     Edition.objects.filter(pk=edition.pk).update(
         status=Edition.Status.SENT, number=1, send_started_at=started
     )

@@ -26,7 +26,7 @@ SUBJECT = "Weekly AI Tool Verdicts"
 
 @pytest.fixture
 def edition():
-    comparison = make_comparison(ToolFactory(), ToolFactory())
+    comparison = make_comparison(ToolFactory.create(), ToolFactory.create())
     return make_edition(comparison)
 
 
@@ -41,7 +41,7 @@ def test_each_confirmed_subscriber_gets_one_message_over_one_connection_per_batc
     eager, sink, edition
 ):
     subscribers = SubscriberFactory.create_batch(150)
-    SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
+    SubscriberFactory.create(status=Subscriber.Status.PENDING, confirmed_at=None)
     send_edition(edition.pk)
     counts = sink.per_address(SUBJECT)
     assert counts == {subscriber.email: 1 for subscriber in subscribers}
@@ -71,7 +71,7 @@ def test_a_rerun_while_sending_adds_newly_confirmed_subscribers_and_repeats_nobo
     plan = services.edition_start(edition_id=edition.pk)
     # The first batch went out, then the run stopped before marking the edition sent.
     services.deliveries_send(edition_id=edition.pk, delivery_ids=next(plan.batches))
-    late = SubscriberFactory()
+    late = SubscriberFactory.create()
     send_edition(edition.pk)
     counts = sink.per_address(SUBJECT)
     assert counts == {subscriber.email: 1 for subscriber in [*early, late]}
@@ -122,7 +122,7 @@ def test_temporary_smtp_errors_are_retried_until_the_message_goes(eager, sink, e
 
 def test_an_address_refused_for_good_fails_at_once_bounces_and_blocks_nobody(eager, sink, edition):
     good = SubscriberFactory.create_batch(3)
-    bad = SubscriberFactory(email="gone@example.com")
+    bad = SubscriberFactory.create(email="gone@example.com")
     sink.refuse.add(bad.email)  # "550 5.1.1 No such mailbox here" at RCPT
     send_edition(edition.pk)
     assert sink.per_address(SUBJECT) == {subscriber.email: 1 for subscriber in good}
@@ -178,17 +178,17 @@ def test_the_sweep_resends_batches_whose_task_was_lost(eager, sink, edition):
 
 def test_the_sweep_sends_confirmations_that_never_went_out(eager, sink):
     now = timezone.now()
-    owed = SubscriberFactory(
+    owed = SubscriberFactory.create(
         status=Subscriber.Status.PENDING,
         confirmed_at=None,
         confirmation_requested_at=now - datetime.timedelta(minutes=5),
     )
-    SubscriberFactory(  # asked a moment ago: its own task is on the way
+    SubscriberFactory.create(  # asked a moment ago: its own task is on the way
         status=Subscriber.Status.PENDING,
         confirmed_at=None,
         confirmation_requested_at=now,
     )
-    SubscriberFactory(  # sent already
+    SubscriberFactory.create(  # sent already
         status=Subscriber.Status.PENDING,
         confirmed_at=None,
         confirmation_requested_at=now - datetime.timedelta(minutes=5),
@@ -201,11 +201,11 @@ def test_the_sweep_sends_confirmations_that_never_went_out(eager, sink):
 
 def test_the_sweep_settles_sign_ups_left_waiting(eager, sink):
     now = timezone.now()
-    waiting = SubscriberFactory(
+    waiting = SubscriberFactory.create(
         status=Subscriber.Status.UNSUBSCRIBED,
         signup_requested_at=now - datetime.timedelta(minutes=5),
     )
-    SubscriberFactory(  # signed up a moment ago: its own task is on the way
+    SubscriberFactory.create(  # signed up a moment ago: its own task is on the way
         status=Subscriber.Status.PENDING, confirmed_at=None, signup_requested_at=now
     )
     assert sweep()["sign_ups"] == 1
@@ -218,7 +218,7 @@ def test_the_sweep_settles_sign_ups_left_waiting(eager, sink):
 
 def test_a_confirmation_the_server_could_not_take_stays_owed_for_the_sweep(eager, settings):
     settings.MAILERS = smtp_mailers(free_port())
-    subscriber = SubscriberFactory(
+    subscriber = SubscriberFactory.create(
         status=Subscriber.Status.PENDING,
         confirmed_at=None,
         confirmation_requested_at=timezone.now() - datetime.timedelta(minutes=5),
@@ -234,8 +234,8 @@ def test_a_confirmation_the_server_could_not_take_stays_owed_for_the_sweep(eager
 
 def test_an_address_sent_the_email_packages_way_gets_the_same_message(eager, sink, edition):
     """An address the email package has to quote gets the same message as a plain one."""
-    plain = SubscriberFactory(email="plain@example.com")
-    odd = SubscriberFactory(email="o'brien@example.com")
+    plain = SubscriberFactory.create(email="plain@example.com")
+    odd = SubscriberFactory.create(email="o'brien@example.com")
     send_edition(edition.pk)
     assert sink.per_address(SUBJECT) == {plain.email: 1, odd.email: 1}
     messages = dict(sink.messages(SUBJECT))

@@ -39,7 +39,7 @@ def signed_up_confirmations() -> list:
 
 
 def test_block_on_home_comparison_and_newsletter_pages_follows_the_markup_contract(client):
-    comparison = make_comparison(ToolFactory(), ToolFactory())
+    comparison = make_comparison(ToolFactory.create(), ToolFactory.create())
     for path in ["/", comparison.get_absolute_url(), "/newsletter/"]:
         page = soup(client.get(path))
         block = page.find(id="newsletter")
@@ -62,14 +62,14 @@ def test_block_on_home_comparison_and_newsletter_pages_follows_the_markup_contra
 
 
 def test_comparison_page_block_returns_to_the_comparison(client):
-    comparison = make_comparison(ToolFactory(), ToolFactory())
+    comparison = make_comparison(ToolFactory.create(), ToolFactory.create())
     page = soup(client.get(comparison.get_absolute_url()))
     assert page.find("input", attrs={"name": "next"})["value"] == comparison.get_absolute_url()
 
 
 def test_newsletter_page_offers_category_interests(client):
-    CategoryFactory(name="Vision", slug="vision")
-    CategoryFactory(name="Speech", slug="speech")
+    CategoryFactory.create(name="Vision", slug="vision")
+    CategoryFactory.create(name="Speech", slug="speech")
     page = soup(client.get("/newsletter/"))
     boxes = page.select('#newsletter input[type="checkbox"][name="interests"]')
     assert len(boxes) == 2
@@ -116,8 +116,8 @@ def test_sign_up_sends_a_confirmation_after_commit(
 
 
 def test_sign_up_with_interests(client, eager, django_capture_on_commit_callbacks):
-    vision = CategoryFactory(slug="vision")
-    CategoryFactory(slug="speech")
+    vision = CategoryFactory.create(slug="vision")
+    CategoryFactory.create(slug="speech")
     with django_capture_on_commit_callbacks(execute=True):
         sign_up(client, "picky@example.com", interests=[vision.pk], full="1")
     assert list(Subscriber.objects.get().interests.all()) == [vision]
@@ -130,7 +130,7 @@ def test_every_address_costs_the_request_the_same_work(
     """The same statements and one task, whoever the address belongs to: neither the answer nor
     its timing can tell an attacker who is on the list (the worker settles the difference)."""
     if state is not None:
-        SubscriberFactory(email="known@example.com", status=state)
+        SubscriberFactory.create(email="known@example.com", status=state)
 
     def work_of(address: str) -> tuple[list[str], int]:
         statements = []
@@ -172,7 +172,7 @@ def test_sign_up_again_answers_the_same_in_every_state(
     fresh_htmx = sign_up(htmx_client, "first@example.com").content
     fresh_redirect = sign_up(client, "second@example.com")["Location"]
     two_days_ago = timezone.now() - datetime.timedelta(days=2)
-    SubscriberFactory(
+    SubscriberFactory.create(
         email="known@example.com",
         status=state,
         confirmation_requested_at=two_days_ago,

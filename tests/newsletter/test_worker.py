@@ -7,6 +7,7 @@ import io
 import re
 import socket
 from collections import Counter
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -34,7 +35,7 @@ def smtp():
 
 
 @pytest.fixture
-def workers(tmp_path, smtp):
+def workers(tmp_path, smtp) -> Iterator[Callable[..., Worker]]:
     purge_broker()
     started: list[Worker] = []
 
@@ -55,7 +56,9 @@ def path_of(url: str) -> str:
 
 def test_sign_up_confirm_and_send_through_a_real_worker_and_smtp_server(workers, smtp):
     worker = workers("e2e")
-    comparison = make_comparison(ToolFactory(name="ChatGPT"), ToolFactory(name="Claude"))
+    comparison = make_comparison(
+        ToolFactory.create(name="ChatGPT"), ToolFactory.create(name="Claude")
+    )
     reader = Client(headers=behind_the_proxy())
     addresses = ["ada@example.com", "grace@example.com", "linus@example.com"]
     for address in addresses:
@@ -135,7 +138,7 @@ def test_killed_worker_mid_send_every_subscriber_gets_the_edition_once(
 ):
     """SIGKILL the worker while the edition goes out; another worker finishes the job."""
     subscribers = SubscriberFactory.create_batch(300)
-    make_comparison(ToolFactory(), ToolFactory())
+    make_comparison(ToolFactory.create(), ToolFactory.create())
     # The server takes each message in, then takes 20 ms to say so, like a busy real one: the
     # kill lands mid-batch, most likely while a message is in flight (received by the server,
     # not yet known to the worker, which will therefore send it again).

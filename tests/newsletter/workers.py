@@ -47,6 +47,7 @@ class Worker:
     def __init__(self, name: str, log_dir: Path, smtp_port: int, concurrency: int = 2):
         self.name = name
         self.log = log_dir / f"worker-{name}.log"
+        assert settings.SECRET_KEY is not None
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.newsletter.worker_settings",

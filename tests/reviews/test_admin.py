@@ -18,10 +18,10 @@ def editor_client() -> Client:
 
 
 def test_reviewers_list_their_lens_and_ship_rate(editor_client):
-    reviewer = ReviewerFactory(name="Bea", lens="skeptic")
-    ScorecardFactory(reviewer=reviewer, verdict="ship")
-    ScorecardFactory(reviewer=reviewer, verdict="skip")
-    ScorecardFactory(reviewer=reviewer, verdict="skip")
+    reviewer = ReviewerFactory.create(name="Bea", lens="skeptic")
+    ScorecardFactory.create(reviewer=reviewer, verdict="ship")
+    ScorecardFactory.create(reviewer=reviewer, verdict="skip")
+    ScorecardFactory.create(reviewer=reviewer, verdict="skip")
     soup = BeautifulSoup(editor_client.get("/admin/reviews/reviewer/").content, "html.parser")
     row = soup.select_one("#result_list tbody tr")
     assert row.select_one(".field-lens").text == "The skeptic: competitors and failure modes"

@@ -20,17 +20,17 @@ def catalogue():
 @pytest.fixture
 def busy():
     """A reviewer with 60 verdicts, one on each tool of a category."""
-    reviewer = ReviewerFactory(name="Busy", slug="busy")
-    category = CategoryFactory(name="Crowded", slug="crowded")
+    reviewer = ReviewerFactory.create(name="Busy", slug="busy")
+    category = CategoryFactory.create(name="Crowded", slug="crowded")
     first, *_ = add_tools(1, category=category, prefix="Lead", reviewers=[reviewer])
     add_tools(59, category=category, prefix="Crowd", rival=first, reviewers=[reviewer])
     return reviewer
 
 
 def test_reviewer_ship_rate():
-    reviewer = ReviewerFactory()
+    reviewer = ReviewerFactory.create()
     for verdict in [Verdict.SHIP, Verdict.SKIP, Verdict.SKIP]:
-        ScorecardFactory(reviewer=reviewer, verdict=verdict)
+        ScorecardFactory.create(reviewer=reviewer, verdict=verdict)
     assert Reviewer.objects.get(pk=reviewer.pk).ship_rate == 33
 
 

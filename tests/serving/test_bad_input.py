@@ -41,7 +41,8 @@ def editor_client(editor) -> Client:
 @pytest.fixture
 def comparison():
     return make_comparison(
-        ToolFactory(name="Alpha", slug="alpha"), ToolFactory(name="Bravo", slug="bravo")
+        ToolFactory.create(name="Alpha", slug="alpha"),
+        ToolFactory.create(name="Bravo", slug="bravo"),
     )
 
 
@@ -72,7 +73,7 @@ def test_nul_or_undecodable_text_in_a_public_request_is_a_400(comparison, path):
     ],
 )
 def test_nul_or_undecodable_text_in_an_admin_filter_is_a_400(editor_client, path):
-    SubscriberFactory()
+    SubscriberFactory.create()
     assert editor_client.get(path).status_code == 400
 
 
@@ -82,7 +83,7 @@ def test_ordinary_text_still_passes(comparison):
 
 
 def test_nul_in_a_form_posted_to_the_admin_is_a_400_and_changes_nothing(editor_client):
-    reader = SubscriberFactory()
+    reader = SubscriberFactory.create()
     unsubscribe = action("unsubscribe", reader)
     unsubscribe["_selected_action"] = ["\x00"]  # was a 500: the admin made it an id unchecked
     assert editor_client.post("/admin/newsletter/subscriber/", unsubscribe).status_code == 400
@@ -106,7 +107,7 @@ def test_forms_refuse_nul_by_themselves(rf, editor):
     request = rf.get("/")
     request.user = editor
     form_class = ToolAdmin(Tool, admin.site).get_form(request)
-    category = CategoryFactory()
+    category = CategoryFactory.create()
     form = form_class(
         {"name": "Al\x00pha", "slug": "alpha", "category": category.pk, "tagline": "x"}
     )

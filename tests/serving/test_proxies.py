@@ -19,6 +19,7 @@ import pytest
 import zstandard
 from bs4 import BeautifulSoup
 
+from tests.html import attr
 from tests.services import (
     CADDYFILE,
     Browser,
@@ -114,7 +115,9 @@ def assert_links_at_the_site_root(html: str) -> None:
     """Links, forms, styles and scripts all point at the site's own root, as the site has it."""
     soup = BeautifulSoup(html, "html.parser")
     urls = [
-        tag[attr] for attr in ("href", "src", "action") for tag in soup.find_all(**{attr: True})
+        attr(tag, name)
+        for name in ("href", "src", "action")
+        for tag in soup.find_all(True, attrs={name: True})
     ]
     assert any(url.startswith("/compare/") for url in urls)
     for url in urls:
@@ -132,7 +135,9 @@ def poison_and_look(front: Browser, attacker: Browser, site: str) -> None:
     page = front.get(f"/compare/{SLUG}/")
     assert page.status == 200
     assert_links_at_the_site_root(page.body)
-    canonical = BeautifulSoup(page.body, "html.parser").find("link", rel="canonical")["href"]
+    link = BeautifulSoup(page.body, "html.parser").find("link", rel="canonical")
+    assert link is not None, "no canonical link"
+    canonical = attr(link, "href")
     assert canonical == f"{site}/compare/{SLUG}/"
 
 

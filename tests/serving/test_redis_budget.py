@@ -77,11 +77,12 @@ def broker_on():
 
     def point(to: str) -> None:
         celery_app.conf.task_always_eager = False
-        celery_app.conf.broker_url = to
+        # What conf.broker_url = to does (the stubs make that attribute read-only).
+        celery_app.conf["broker_url"] = to
         fresh_broker_connections()
 
     yield point
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = eager, url
+    celery_app.conf.task_always_eager, celery_app.conf["broker_url"] = eager, url
     fresh_broker_connections()
 
 

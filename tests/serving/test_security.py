@@ -98,7 +98,7 @@ def test_cookies_are_secure(client):
     from newsletter.models import Subscriber
     from tests.factories import ToolFactory, make_comparison
 
-    comparison = make_comparison(ToolFactory(slug="a1"), ToolFactory(slug="b1"))
+    comparison = make_comparison(ToolFactory.create(slug="a1"), ToolFactory.create(slug="b1"))
     vote = client.post(f"/compare/{comparison.slug}/vote/", {"tool": "a1"})
     assert vote.cookies["reader"]["secure"] is True
     assert vote.cookies["voted"]["secure"] is True
@@ -163,7 +163,7 @@ def test_no_request_moves_the_addresses_a_page_prints(client):
     from compsite.urls_absolute import absolute
     from tests.factories import ToolFactory, make_comparison
 
-    comparison = make_comparison(ToolFactory(slug="a3"), ToolFactory(slug="b3"))
+    comparison = make_comparison(ToolFactory.create(slug="a3"), ToolFactory.create(slug="b3"))
     address = comparison.get_absolute_url()
     for prefix in ("/x", "//evil.example"):
         page = client.get(address, SCRIPT_NAME=prefix)  # as a server passes the header on

@@ -55,7 +55,9 @@ def until(check, seconds: float):
 
 
 def vote_total(html: str) -> int:
-    return int(re.search(r'class="vote-total"><strong>([\d,]+) vote', html)[1].replace(",", ""))
+    total = re.search(r'class="vote-total"><strong>([\d,]+) vote', html)
+    assert total is not None, "no vote total on the page"
+    return int(total[1].replace(",", ""))
 
 
 @pytest.mark.parametrize("path", ["/", COMPARISON, "/tools/smolvlm2/", "/categories/"])

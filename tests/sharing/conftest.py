@@ -43,26 +43,32 @@ class Content:
 
 @pytest.fixture
 def content(db) -> Content:
-    category = CategoryFactory(
+    category = CategoryFactory.create(
         name="Vision-language models", slug="vlm", description="Models that read images."
     )
-    big = ToolFactory(name="SmolVLM2-2B", slug="smolvlm2-2b", category=category)
-    small = ToolFactory(name="SmolVLM2", slug="smolvlm2", category=category)
-    PricingTierFactory(tool=big, name="Self-hosted", price=0, unit="")
-    PricingTierFactory(tool=small, name="Hosted", price="9.5", unit="mo", note="Via a partner")
-    PricingTierFactory(tool=small, name="Enterprise", price=None, unit="")
+    big = ToolFactory.create(name="SmolVLM2-2B", slug="smolvlm2-2b", category=category)
+    small = ToolFactory.create(name="SmolVLM2", slug="smolvlm2", category=category)
+    PricingTierFactory.create(tool=big, name="Self-hosted", price=0, unit="")
+    PricingTierFactory.create(
+        tool=small, name="Hosted", price="9.5", unit="mo", note="Via a partner"
+    )
+    PricingTierFactory.create(tool=small, name="Enterprise", price=None, unit="")
     reviewers = [
-        ReviewerFactory(name="Ada Builder", slug="ada", lens=Lens.BUILDER),
-        ReviewerFactory(name="Sam Skeptic", slug="sam", lens=Lens.SKEPTIC),
+        ReviewerFactory.create(name="Ada Builder", slug="ada", lens=Lens.BUILDER),
+        ReviewerFactory.create(name="Sam Skeptic", slug="sam", lens=Lens.SKEPTIC),
     ]
     for reviewer in reviewers:
-        ScorecardFactory(reviewer=reviewer, tool=big, verdict=Verdict.SHIP)
-    ScorecardFactory(reviewer=reviewers[0], tool=small, verdict=Verdict.SHIP)
-    ScorecardFactory(reviewer=reviewers[1], tool=small, verdict=Verdict.SKIP, quote="Too small.")
+        ScorecardFactory.create(reviewer=reviewer, tool=big, verdict=Verdict.SHIP)
+    ScorecardFactory.create(reviewer=reviewers[0], tool=small, verdict=Verdict.SHIP)
+    ScorecardFactory.create(
+        reviewer=reviewers[1], tool=small, verdict=Verdict.SKIP, quote="Too small."
+    )
     comparison = make_comparison(big, small, intro="Two sizes of one family.")
-    other = ToolFactory(name="Moondream 2", slug="moondream-2", category=CategoryFactory())
+    other = ToolFactory.create(
+        name="Moondream 2", slug="moondream-2", category=CategoryFactory.create()
+    )
     draft = make_comparison(big, other, status=Comparison.Status.DRAFT)
-    hidden_tool = ToolFactory(name="Secret Tool", slug="secret-tool", is_published=False)
+    hidden_tool = ToolFactory.create(name="Secret Tool", slug="secret-tool", is_published=False)
     return Content(category, big, small, reviewers, comparison, draft, hidden_tool)
 
 
@@ -75,14 +81,14 @@ def vote(comparison: Comparison, tool: Tool, reader_id: str | None = None) -> No
 def grow(content: Content, times: int = 3) -> None:
     """More of everything a sharing view lists: comparisons, tools, reviewers, verdicts, votes."""
     for n in range(times):
-        category = CategoryFactory()
-        tools = [ToolFactory(category=category) for _ in range(3)]
+        category = CategoryFactory.create()
+        tools = [ToolFactory.create(category=category) for _ in range(3)]
         for tool in tools:
-            PricingTierFactory(tool=tool)
-            PricingTierFactory(tool=tool, name="Team", price=30)
-        reviewer = ReviewerFactory(lens=Lens.BUYER)
+            PricingTierFactory.create(tool=tool)
+            PricingTierFactory.create(tool=tool, name="Team", price=30)
+        reviewer = ReviewerFactory.create(lens=Lens.BUYER)
         for tool in [*tools, content.big, content.small]:
-            ScorecardFactory(reviewer=reviewer, tool=tool, verdict=Verdict.SKIP)
+            ScorecardFactory.create(reviewer=reviewer, tool=tool, verdict=Verdict.SKIP)
         comparison = make_comparison(
             *tools, published_at=timezone.now() - datetime.timedelta(hours=n + 1)
         )

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def unpublished(content) -> list[Comparison]:
     scheduled = make_comparison(
-        ToolFactory(slug="later-a", category=content.category),
-        ToolFactory(slug="later-b"),
-        ToolFactory(slug="later-c"),
+        ToolFactory.create(slug="later-a", category=content.category),
+        ToolFactory.create(slug="later-b"),
+        ToolFactory.create(slug="later-c"),
         published_at=timezone.now() + datetime.timedelta(days=2),
         intro="Scheduled intro, not out yet.",
     )

@@ -23,7 +23,7 @@ def parse(response) -> ET.Element:
 
 
 def links(element: ET.Element, rel: str) -> list[str]:
-    return [link.get("href") for link in element.findall(f"atom:link[@rel='{rel}']", ATOM)]
+    return [link.attrib["href"] for link in element.findall(f"atom:link[@rel='{rel}']", ATOM)]
 
 
 def test_comparison_feed_is_atom_with_absolute_links(client, content):
@@ -70,7 +70,7 @@ def test_category_feed_has_the_categorys_comparisons_only(client, content):
 
 
 def test_category_feed_of_an_empty_category_is_valid_and_empty(client, content):
-    CategoryFactory(slug="empty", name="Empty")
+    CategoryFactory.create(slug="empty", name="Empty")
     feed = parse(client.get("/feeds/categories/empty/"))
     assert feed.findall("atom:entry", ATOM) == []
 

@@ -12,6 +12,7 @@ from PIL import Image
 
 from comparisons.models import Comparison
 from tests.factories import ToolFactory, make_comparison
+from tests.html import attr
 from tests.sharing.conftest import SITE
 
 pytestmark = pytest.mark.django_db
@@ -46,24 +47,30 @@ def head_of(client, path: str) -> tuple[BeautifulSoup, str]:
 
 def meta(soup: BeautifulSoup, key: str) -> str:
     attribute = "property" if key.startswith(("og:", "article:")) else "name"
+    assert soup.head is not None
     tags = soup.head.find_all("meta", attrs={attribute: key})
     assert len(tags) == 1, key
-    return tags[0]["content"]
+    return attr(tags[0], "content")
 
 
 def canonical(soup: BeautifulSoup) -> str:
+    assert soup.head is not None
     links = soup.head.find_all("link", rel="canonical")
     assert len(links) == 1
-    return links[0]["href"]
+    return attr(links[0], "href")
 
 
 def json_ld(soup: BeautifulSoup) -> list[dict]:
-    return [json.loads(tag.string) for tag in soup.find_all("script", type="application/ld+json")]
+    blocks = []
+    for tag in soup.find_all("script", type="application/ld+json"):
+        assert tag.string is not None, "an empty JSON-LD block"
+        blocks.append(json.loads(tag.string))
+    return blocks
 
 
 def test_every_comparison_page_carries_the_head_contract_on_site_url(client):
     call_command("seed_demo", verbosity=0)
-    make_comparison(ToolFactory(), ToolFactory(), ToolFactory())
+    make_comparison(ToolFactory.create(), ToolFactory.create(), ToolFactory.create())
     comparisons = list(Comparison.objects.published())
     assert len(comparisons) == 10  # the demo's nine and a three-way one
     for comparison in comparisons:
@@ -97,7 +104,7 @@ def test_every_page_has_its_own_title_description_and_canonical(client, content)
     paths = [
         "/",
         content.comparison.get_absolute_url(),
-        make_comparison(ToolFactory(), ToolFactory()).get_absolute_url(),
+        make_comparison(ToolFactory.create(), ToolFactory.create()).get_absolute_url(),
         "/reviewers/",
         content.reviewers[0].get_absolute_url(),
         content.reviewers[1].get_absolute_url(),

@@ -127,7 +127,7 @@ def test_json_query_count_is_pinned_and_does_not_grow(client, content, django_as
     with django_assert_num_queries(DATA_QUERIES):
         client.get(data_url(content.comparison))
     grow(content)
-    four = make_comparison(content.big, content.small, ToolFactory(), ToolFactory())
+    four = make_comparison(content.big, content.small, ToolFactory.create(), ToolFactory.create())
     for comparison in [content.comparison, four]:
         with django_assert_num_queries(DATA_QUERIES):
             response = client.get(data_url(comparison))
@@ -169,7 +169,7 @@ def test_every_kind_of_json_version_matches_the_served_schema(client, content):
     three = client.get("/compare/moondream-2-vs-smolvlm2-vs-smolvlm2-2b.json").json()
     assert three["kind"] == "generated" and len(three["tools"]) == 3
     assert_valid(schema, three)
-    four = make_comparison(content.big, content.small, ToolFactory(), ToolFactory())
+    four = make_comparison(content.big, content.small, ToolFactory.create(), ToolFactory.create())
     assert_valid(schema, client.get(data_url(four)).json())
 
 

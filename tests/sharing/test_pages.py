@@ -20,7 +20,9 @@ def soup_of(client, path: str) -> BeautifulSoup:
 
 
 def text_of(client, path: str) -> str:
-    return " ".join(soup_of(client, path).main.get_text(" ").split())
+    main = soup_of(client, path).main
+    assert main is not None, f"no <main> on {path}"
+    return " ".join(main.get_text(" ").split())
 
 
 def test_footer_links_about_privacy_and_the_feed_on_every_page(client, content):

@@ -47,17 +47,17 @@ def fetch(client, url: str) -> ET.Element:
     return ET.fromstring(response.content)
 
 
+def loc_and_lastmod(entry: ET.Element) -> tuple[str, str | None]:
+    loc = entry.findtext("sm:loc", namespaces=SITEMAP)
+    assert loc is not None, "an entry without its address"
+    return loc, entry.findtext("sm:lastmod", namespaces=SITEMAP)
+
+
 def index(client) -> dict[str, str | None]:
     """The index's entries: each section page's address and its lastmod."""
     root = fetch(client, f"{SITE}/sitemap.xml")
     assert root.tag == f"{{{NS}}}sitemapindex"
-    entries = [
-        (
-            entry.findtext("sm:loc", namespaces=SITEMAP),
-            entry.findtext("sm:lastmod", namespaces=SITEMAP),
-        )
-        for entry in root.findall("sm:sitemap", SITEMAP)
-    ]
+    entries = [loc_and_lastmod(entry) for entry in root.findall("sm:sitemap", SITEMAP)]
     assert len(entries) == len(dict(entries)), "an address twice"
     return dict(entries)
 
@@ -65,10 +65,7 @@ def index(client) -> dict[str, str | None]:
 def section(client, url: str) -> dict[str, str | None]:
     root = fetch(client, url)
     assert root.tag == f"{{{NS}}}urlset"
-    urls = [
-        (url.findtext("sm:loc", namespaces=SITEMAP), url.findtext("sm:lastmod", namespaces=SITEMAP))
-        for url in root.findall("sm:url", SITEMAP)
-    ]
+    urls = [loc_and_lastmod(url) for url in root.findall("sm:url", SITEMAP)]
     assert len(urls) == len(dict(urls)), "an address twice"
     return dict(urls)
 
@@ -170,13 +167,15 @@ def test_sent_editions_are_listed_and_drafts_are_not(client, content):
     assert urls[editions[0]] == sent.updated_at.date().isoformat()
 
 
-def test_sections_are_paginated_at_their_limit(client, content, monkeypatch):
+def test_sections_are_paginated_at_their_limit(client, content, monkeypatch) -> None:
     everything = sitemap(client)
     monkeypatch.setattr(SiteUrlSitemap, "limit", 2)
     entries = index(client)
     pages: dict[str, list[int]] = {}
     for url in entries:
-        name, page = SECTION.match(url).groups()
+        match = SECTION.match(url)
+        assert match is not None, url
+        name, page = match.groups()
         pages.setdefault(name, []).append(int(page or 1))
     assert pages["tools"] == [1, 2]  # three published tools
     assert pages["pages"] == [1, 2, 3, 4, 5]  # the site's nine own pages

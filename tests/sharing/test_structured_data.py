@@ -35,7 +35,9 @@ def page_json_ld(client, path: str) -> tuple[dict, str]:
     html = response.content.decode()
     blocks = BeautifulSoup(html, "html.parser").find_all("script", type="application/ld+json")
     assert len(blocks) == 1
-    data = json.loads(blocks[0].string)
+    text = blocks[0].string
+    assert text is not None, "an empty JSON-LD block"
+    data = json.loads(text)
     error = best_match(VALIDATOR.iter_errors(data))
     assert error is None, (path, list(error.absolute_path), error.message)
     return data, html
@@ -173,9 +175,9 @@ def test_every_tool_and_comparison_page_of_the_demo_is_valid(client):
 
 def test_hostile_names_cannot_break_out_of_the_json_ld_block(client):
     hostile = "Evil</script><script>alert(\"x\")</script> & <!-- 'quoted'"
-    a = ToolFactory(name=hostile, slug="evil", tagline="</SCRIPT>tagline")
-    b = ToolFactory(name="Bravo", slug="bravo")
-    ScorecardFactory(tool=a, quote="</script><img src=x onerror=alert(1)>")
+    a = ToolFactory.create(name=hostile, slug="evil", tagline="</SCRIPT>tagline")
+    b = ToolFactory.create(name="Bravo", slug="bravo")
+    ScorecardFactory.create(tool=a, quote="</script><img src=x onerror=alert(1)>")
     comparison = make_comparison(a, b)
     data, html = page_json_ld(client, "/tools/evil/")
     assert data["name"] == hostile

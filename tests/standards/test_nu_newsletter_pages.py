@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.processes]
 
 
 def test_link_pages_in_every_state_and_the_privacy_page_have_no_nu_checker_errors(client):
-    subscriber = SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
+    subscriber = SubscriberFactory.create(status=Subscriber.Status.PENDING, confirmed_at=None)
     url = subscriber.confirm_url()
     documents = {"confirm": client.get(url).content}
     documents["confirmed"] = client.post(url).content
