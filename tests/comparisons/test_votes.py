@@ -515,7 +515,7 @@ def others_waiting_for_a_lock() -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_vote_caught_in_a_deadlock_with_an_editor_is_cast_again(duel):
+def test_a_vote_caught_in_a_deadlock_with_an_editor_is_cast_again(duel) -> None:
     """An editor saving a comparison locks it, then recounts its tools; a vote locks the tools,
     then the comparison. Here the editor's transaction holds the comparison until the vote
     waits for it, then reaches for the tools: Postgres rolls the vote back to end the
