@@ -137,3 +137,15 @@ def _commits(item) -> bool:
 @pytest.fixture
 def demo_once(_demo_for_the_module, db):
     """The demo content for a test that reads it or changes it in its own transaction."""
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Test databases commit without waiting for the WAL to reach the disk: a test's commits are
+    seen by every other connection just the same, and nothing tests what a crash of the
+    machine's Postgres would keep (the fault tests run private clusters of their own)."""
+    from django.conf import settings
+
+    options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
