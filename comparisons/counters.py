@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.db import transaction
 from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.signals import post_delete, post_save
@@ -64,6 +65,7 @@ def community_counts(entry_model) -> dict:
     }
 
 
+@transaction.atomic(savepoint=False)  # the locks last until the counts are written
 def refresh(tool_ids: Iterable[int] | None = None) -> int:
     """Recount every counter of these tools (all tools by default), updating the rows that are
     off (their number is returned), and rebuild the daily vote counts from the vote rows when all
@@ -74,6 +76,8 @@ def refresh(tool_ids: Iterable[int] | None = None) -> int:
     tool_ids = None if tool_ids is None else list(tool_ids)
     tools = Tool.objects.all() if tool_ids is None else Tool.objects.filter(pk__in=tool_ids)
     recounts = {**panel_counts(Scorecard), **community_counts(ComparisonEntry)}
+    # The comparisons before the tools (top_picks.lock says why).
+    top_picks.lock(Comparison.objects.all() if tool_ids is None else top_picks.with_tools(tool_ids))
     # Only the rows that are off: rewriting a right row would leave a dead version behind.
     stale = Q()
     for name, recount in recounts.items():
@@ -148,13 +152,11 @@ def count_first_vote(comparison_id: int, tool_id: int) -> None:
         today.update(votes=F("votes") + 1)
 
 
-def count_moved_vote(comparison_id: int, from_tool_id: int, to_tool_id: int) -> None:
+def count_moved_vote(from_tool_id: int, to_tool_id: int) -> None:
     """A vote moved between two tools of one comparison: the pools stay as they are."""
+    from comparisons.models import Tool
 
-    # All the comparison's tools are locked, as a first vote locks them: every vote in a
-    # comparison then waits for the one before to commit, so the top pick each works out
-    # (comparisons/top_picks.py) sees all the counts. Only the two tools' counts change.
-    _locked(_tools_of(comparison_id)).filter(pk__in=[from_tool_id, to_tool_id]).update(
+    _locked(Tool.objects.filter(pk__in=[from_tool_id, to_tool_id])).update(
         community_votes=Case(
             When(pk=to_tool_id, then=F("community_votes") + 1),
             default=F("community_votes") - 1,
@@ -214,6 +216,7 @@ def reviewer_counts(scorecard_model) -> dict:
     }
 
 
+@transaction.atomic(savepoint=False)  # the locks last until the counts are written
 def _scorecard_changed(instance, **kwargs) -> None:
     from comparisons.models import Tool
     from reviews.models import Reviewer, Scorecard
@@ -221,6 +224,7 @@ def _scorecard_changed(instance, **kwargs) -> None:
     concerned = _tools_concerned(instance)
     if _paused.get():
         return
+    top_picks.lock(top_picks.with_tools(concerned))  # before the tools (top_picks.lock)
     Tool.objects.filter(pk__in=concerned).update(**panel_counts(Scorecard))
     top_picks.of_tools(concerned)  # their Panel ship % may have changed the panel's pick
     # A reviewer's recount reads their scorecards from an index (50,000 at directory scale:
@@ -228,15 +232,18 @@ def _scorecard_changed(instance, **kwargs) -> None:
     Reviewer.objects.filter(pk=instance.reviewer_id).update(**reviewer_counts(Scorecard))
 
 
+@transaction.atomic(savepoint=False)  # the locks last until the counts are written
 def _entry_changed(instance, created: bool = True, **kwargs) -> None:
     """A tool joined or left a comparison (or an entry changed its tool): recount the tools of
     that comparison and the tools concerned. Nothing to do when only the position changed."""
-    from comparisons.models import ComparisonEntry, Tool
+    from comparisons.models import Comparison, ComparisonEntry, Tool
 
     moved = instance.__dict__.get("_loaded_tool_id") not in (None, instance.tool_id)
     concerned = _tools_concerned(instance)
     if (not created and not moved) or _paused.get():
         return
+    # The comparison before the tools (top_picks.lock): an editor's save has locked it already.
+    top_picks.lock(Comparison.objects.filter(pk=instance.comparison_id))
     members = ComparisonEntry.objects.filter(comparison_id=instance.comparison_id).values("tool_id")
     changed = Tool.objects.filter(Q(pk__in=members) | Q(pk__in=concerned))
     changed.update(**community_counts(ComparisonEntry))

@@ -88,19 +88,30 @@ def crowd_pick(entry_model):
     )
 
 
+def lock(comparisons) -> None:
+    """Lock ``comparisons``' rows, in id order, until the transaction ends.
+
+    Every writer that moves what the picks follow from (a vote, a scorecard, a change of tools, a
+    recount) locks the comparisons concerned first, then the tools and entries: one order for
+    all, so that none of them can deadlock with another (a vote locking tools, then waiting for
+    the comparison an editor's save holds while it waits for the tools)."""
+    list(comparisons.order_by("pk").select_for_update(of=("self",)).values_list("pk"))
+
+
 def refresh(comparisons, entry_model=None) -> int:
     """Recompute the picks of ``comparisons`` (a queryset, of a migration's historical model
     too), writing only the rows that change; the number of comparisons that moved in or out of
     "panel vs crowd" is returned.
 
-    The rows are locked first, in id order, and the picks worked out in the next statement:
-    whoever changed a count of theirs before has committed by then, so two changes at once (two
-    verdicts on two tools of one comparison) cannot leave the first one's picks behind. A vote
-    holds its comparison's tools already (comparisons/counters.py)."""
+    The rows are locked first (``lock``) and the picks worked out in the next statement: whoever
+    changed a count of theirs before has committed by then, so two changes at once (two verdicts
+    on two tools of one comparison) cannot leave the first one's picks behind. Writers that change
+    those counts lock the comparisons before they do (comparisons/counters.py), so here the lock
+    is theirs already."""
     if entry_model is None:
         from comparisons.models import ComparisonEntry as entry_model
     with transaction.atomic(savepoint=False):
-        list(comparisons.order_by("pk").select_for_update(of=("self",)).values_list("pk"))
+        lock(comparisons)
         rows = comparisons.order_by().annotate(
             new_panel=panel_pick(entry_model), new_crowd=crowd_pick(entry_model)
         )
@@ -153,20 +164,34 @@ def picks_among(entries: list[tuple[int, int, int, int]]) -> tuple[int | None, i
     return panel, crowd
 
 
-def after_vote(comparison_id: int) -> None:
-    """``refresh`` for the comparison a vote was cast in, worked out in Python from its two to
-    four entries. Building ``refresh``'s general query costs more than all of a vote's writes
-    (Django compiles it afresh each time), and a vote is the site's one hot write. Both ways are
-    checked to agree (tests/comparisons/test_panel_vs_crowd.py). The vote holds the comparison's
-    tools already, so the counts read here are every committed vote's."""
-    from comparisons.models import Comparison, ComparisonEntry
+Stored = tuple[int | None, int | None, bool | None]  # (panel pick, crowd pick, crowd differs)
 
-    comparison = Comparison.objects.filter(pk=comparison_id)
-    stored = (
-        comparison.select_for_update(of=("self",))
+
+def lock_for_vote(comparison_id: int) -> Stored:
+    """``lock`` for the comparison a vote is cast in, reading its stored picks in the same
+    statement (``after_vote`` compares them)."""
+    from comparisons.models import Comparison
+
+    return (
+        Comparison.objects.filter(pk=comparison_id)
+        .select_for_update(of=("self",))
         .values_list("panel_pick_id", "crowd_pick_id", "crowd_differs")
         .get()
     )
+
+
+def after_vote(comparison_id: int, stored: Stored | None = None) -> None:
+    """``refresh`` for the comparison a vote was cast in, worked out in Python from its two to
+    four entries. Building ``refresh``'s general query costs more than all of a vote's writes
+    (Django compiles it afresh each time), and a vote is the site's one hot write. Both ways are
+    checked to agree (tests/comparisons/test_panel_vs_crowd.py). ``stored`` is what
+    ``lock_for_vote`` read when the vote began (locked here when not given): every vote in the
+    comparison waited for the one before to commit, so the counts read here are all of them."""
+    from comparisons.models import Comparison, ComparisonEntry
+
+    if stored is None:
+        stored = lock_for_vote(comparison_id)
+    comparison = Comparison.objects.filter(pk=comparison_id)
     entries = ComparisonEntry.objects.filter(comparison_id=comparison_id).order_by("position", "id")
     panel, crowd = picks_among(
         list(
@@ -191,10 +216,15 @@ def of_comparison(comparison_id: int) -> int:
 
 def of_tools(tool_ids) -> int:
     """Every comparison with one of these tools (a tool's Panel ship % changed)."""
+    return refresh(with_tools(tool_ids))
+
+
+def with_tools(tool_ids):
+    """The comparisons with one of these tools."""
     from comparisons.models import Comparison, ComparisonEntry
 
     with_them = ComparisonEntry.objects.filter(tool_id__in=tool_ids).values("comparison_id")
-    return refresh(Comparison.objects.filter(pk__in=with_them))
+    return Comparison.objects.filter(pk__in=with_them)
 
 
 @dataclass(frozen=True)

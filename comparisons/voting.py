@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.db.models import Case, F, When
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
@@ -74,10 +74,6 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
-DEADLOCK = "40P01"  # Postgres's SQLSTATE for a transaction it rolled back to end a deadlock
-ATTEMPTS = 3
-
-
 def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
     """Record ``reader``'s choice of ``tool``: a first vote adds one, a change moves one.
 
@@ -86,22 +82,10 @@ def vote_cast(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
     then the counts, moved by database arithmetic. A new reader (an id made in this request) has
     no row anywhere: theirs is inserted without looking.
 
-    A vote locks its comparison's tools, then the comparison; an editor saving the comparison
-    locks them the other way round, and Postgres ends such a deadlock by rolling one of the two
-    back, usually the vote, which waited first. Nothing of a rolled-back vote remains, so it is
-    simply cast again (the editor's save has gone through by then).
+    Past the reader's own row, the comparison is locked before its entries and tools (the order
+    every writer of the counts keeps, ``top_picks.lock``): votes in a comparison then count one
+    after another, and a vote waits for an editor's save of it rather than deadlocking with it.
     """
-    attempt = 1
-    while True:
-        try:
-            return _vote_once(comparison=comparison, tool=tool, reader=reader)
-        except OperationalError as error:
-            if getattr(error.__cause__, "sqlstate", None) != DEADLOCK or attempt == ATTEMPTS:
-                raise
-            attempt += 1
-
-
-def _vote_once(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome:
     entries = ComparisonEntry.objects.filter(comparison=comparison)
     with transaction.atomic():
         if reader.is_new:
@@ -111,12 +95,13 @@ def _vote_once(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome
             vote, created = Vote.objects.select_for_update().get_or_create(
                 comparison=comparison, reader_hash=reader.hash, defaults={"tool": tool}
             )
+        if not created and vote.tool_id == tool.pk:
+            return Outcome.UNCHANGED
+        stored_picks = top_picks.lock_for_vote(comparison.pk)
         if created:
             entries.filter(tool=tool).update(vote_count=F("vote_count") + 1)
             counters.count_first_vote(comparison.pk, tool.pk)
             outcome = Outcome.CAST
-        elif vote.tool_id == tool.pk:
-            return Outcome.UNCHANGED
         else:
             # One statement moves the vote, so the two counts never disagree with the rows.
             entries.filter(tool_id__in=[vote.tool_id, tool.pk]).update(
@@ -125,13 +110,12 @@ def _vote_once(*, comparison: Comparison, tool: Tool, reader: Reader) -> Outcome
                     default=F("vote_count") - 1,
                 )
             )
-            counters.count_moved_vote(comparison.pk, vote.tool_id, tool.pk)
+            counters.count_moved_vote(vote.tool_id, tool.pk)
             vote.tool = tool
             vote.save(update_fields=["tool", "updated_at"])
             outcome = Outcome.MOVED
-        # The readers' top pick may have changed (this vote waited for the comparison's
-        # previous one to commit: the tools' locks above), and with it "panel vs crowd".
-        top_picks.after_vote(comparison.pk)
+        # The readers' top pick may have changed, and with it "panel vs crowd".
+        top_picks.after_vote(comparison.pk, stored_picks)
         # Pages showing these counts leave shared caches (within seconds: votes coalesce).
         purge.after_commit(cache_keys.touched_by_vote(comparison.pk), coalesce=True)
     return outcome

@@ -204,8 +204,9 @@ def json_lines(dataset: Dataset) -> Iterator[str]:
 
 
 def csv_lines(dataset: Dataset) -> Iterator[str]:
-    """The CSV download. CSV has no null: nothing to count is an empty cell (``safe_cell``). Text a spreadsheet would run as a formula (a description opening with a
-    Markdown list's ``-``, say) starts with an apostrophe; the JSON Lines keep the exact text."""
+    """The CSV download. CSV has no null: nothing to count is an empty cell (``safe_cell``). Text
+    a spreadsheet would run as a formula (a description opening with a Markdown list's ``-``,
+    say) starts with an apostrophe; the JSON Lines keep the exact text."""
     writer = line_writer()
     yield csv_line(writer, dataset.csv_columns)
     for row in dataset.rows():

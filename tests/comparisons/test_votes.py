@@ -515,11 +515,12 @@ def others_waiting_for_a_lock() -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_vote_caught_in_a_deadlock_with_an_editor_is_cast_again(duel) -> None:
-    """An editor saving a comparison locks it, then recounts its tools; a vote locks the tools,
-    then the comparison. Here the editor's transaction holds the comparison until the vote
-    waits for it, then reaches for the tools: Postgres rolls the vote back to end the
-    deadlock, and the vote is cast again once the editor's save has committed."""
+def test_a_vote_waits_for_an_editors_save_and_never_deadlocks(duel) -> None:
+    """An editor saving a comparison locks it, then recounts its tools. Here the editor's
+    transaction holds the comparison until the vote waits for it, then updates the tools: had
+    the vote locked the tools first, Postgres would roll one of the two back to end a deadlock
+    (the reader got a 503). A vote locks the comparison first, as every writer does, so it
+    waits for the save to commit and is counted after it."""
     comparison, alpha, bravo = duel
     answers: list = []
 
@@ -534,7 +535,7 @@ def test_a_vote_caught_in_a_deadlock_with_an_editor_is_cast_again(duel) -> None:
         Comparison.objects.select_for_update().filter(pk=comparison.pk).get()  # the save
         voting.start()
         deadline = time.monotonic() + 10
-        while not others_waiting_for_a_lock():  # the vote holds the tools, waits for this row
+        while not others_waiting_for_a_lock():  # the vote waits for this row
             assert time.monotonic() < deadline, "the vote never reached the comparison's row"
             time.sleep(0.02)
         Tool.objects.filter(pk__in=[alpha.pk, bravo.pk]).update(ship_count=F("ship_count"))
